@@ -1,0 +1,87 @@
+/**
+ * The one place that owns the DuckDB driver. Everything else asks a Session for SQL work,
+ * with parameters bound, and never imports @duckdb/node-api itself.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+export interface SessionOptions {
+  /** Worker threads for DuckDB; defaults to all cores. */
+  threads?: number;
+  /** DuckDB memory_limit, e.g. '4GB'. The one setting that bounds DuckDB's memory. */
+  memoryLimit?: string;
+  /** Folder for spilling when a query exceeds memory_limit. */
+  tempDirectory?: string;
+}
+
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+export type Row = Record<string, unknown>;
+
+export class Session {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(options: SessionOptions = {}): Promise<Session> {
+    const config: Record<string, string> = {};
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
+    const instance = await DuckDBInstance.create(':memory:', config);
+    const connection = await instance.connect();
+    // Timestamps are UTC end to end; ICU would otherwise pick the machine's zone. (TimeZone cannot
+    // go in the create-time config: ICU is not loaded yet at that point.)
+    await connection.run(`SET TimeZone = 'UTC'`);
+    return new Session(instance, connection);
+  }
+
+  /** Runs a statement for its effect. */
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /** Rows as plain JS values (BIGINT as bigint, DECIMAL as number, TIMESTAMP as Date). */
+  async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  /** Rows as JSON-safe values (BIGINT and DECIMAL as strings where they would lose precision). */
+  async json<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  /** Column names and DuckDB type names of a query's result, without running it fully. */
+  async describe(sql: string, params?: Params): Promise<{ name: string; type: string }[]> {
+    const rows = await this.json<{ column_name: string; column_type: string }>(`DESCRIBE ${sql}`, params);
+    return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+  }
+
+  /** The first column of the first row, or undefined. */
+  async scalar<T = unknown>(sql: string, params?: Params): Promise<T | undefined> {
+    const rows = await this.all(sql, params);
+    const first = rows[0];
+    return first === undefined ? undefined : (Object.values(first)[0] as T);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Quotes an identifier (table, view or column name) for places where binding cannot reach. */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal (file paths in COPY and read_* calls) where binding cannot reach. */
+export function quoteString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A SQL list literal of quoted strings, e.g. for read_parquet([...]). */
+export function quoteStringList(values: readonly string[]): string {
+  return `[${values.map(quoteString).join(', ')}]`;
+}
