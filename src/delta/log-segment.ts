@@ -1,0 +1,129 @@
+/**
+ * Which log files make up version N of a table: the newest complete checkpoint at or before N and
+ * the JSON commits after it up to N. Invariants of a LogSegment, checked on construction:
+ * - commits are contiguous, ascending, and start right after the checkpoint (or at version 0);
+ * - a multi-part checkpoint is only chosen when every part is present;
+ * - the segment's version exists in the log (as a commit or a checkpoint).
+ * The listing is authoritative: `_last_checkpoint` is only a hint for stores where listing is
+ * expensive, and a stale or corrupt hint must not change the result, so it is not consulted.
+ */
+import { DeltaLogCorruptError, DeltaTableNotFoundError, DeltaVersionNotFoundError } from './errors.js';
+import type { FileInfo, LogStore } from './log-store.js';
+import { LOG_DIR, parseLogFileName, type LogFile } from './table-path.js';
+
+export interface CheckpointRef {
+  version: number;
+  /** All parts (one unless multi-part), ordered by part number. */
+  files: FileInfo[];
+  kind: 'classic' | 'multi-part' | 'v2';
+}
+
+export interface LogListing {
+  table: string;
+  /** Commit files by version. */
+  commits: Map<number, FileInfo>;
+  /** Complete checkpoints, ascending by version. */
+  checkpoints: CheckpointRef[];
+  /** Newest version present as a commit or a complete checkpoint. */
+  latest: number;
+  /** Oldest commit version present. */
+  earliestCommit?: number;
+}
+
+export interface LogSegment {
+  table: string;
+  version: number;
+  checkpoint?: CheckpointRef;
+  /** Commit files for versions checkpoint+1 .. version (or 0 .. version), ascending. */
+  commits: { version: number; file: FileInfo }[];
+  /** The commit file at `version`, when it still exists (for commitInfo and its timestamp). */
+  versionCommit?: FileInfo;
+}
+
+/** Lists `_delta_log/` once and classifies its files. */
+export async function listLog(store: LogStore): Promise<LogListing> {
+  const entries = await store.list(LOG_DIR);
+  const commits = new Map<number, FileInfo>();
+  const groups = new Map<string, { ref: CheckpointRef; parts: Map<number, FileInfo>; of: number }>();
+  for (const entry of entries) {
+    const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+    const parsed: LogFile | undefined = parseLogFileName(name);
+    if (!parsed) continue;
+    if (parsed.kind === 'commit') commits.set(parsed.version, entry);
+    else if (parsed.kind === 'checkpoint') {
+      const kind = parsed.uuid ? 'v2' : parsed.part ? 'multi-part' : 'classic';
+      const key = `${parsed.version}/${parsed.uuid ?? (parsed.part ? `of${parsed.part.of}` : 'classic')}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { ref: { version: parsed.version, files: [], kind }, parts: new Map(), of: parsed.part?.of ?? 1 };
+        groups.set(key, group);
+      }
+      group.parts.set(parsed.part?.index ?? 1, entry);
+    }
+  }
+  const checkpoints: CheckpointRef[] = [];
+  for (const group of groups.values()) {
+    // An incomplete multi-part checkpoint is skipped, as the protocol asks: an older checkpoint
+    // or the commits themselves still give the right state.
+    if (group.parts.size !== group.of) continue;
+    const files: FileInfo[] = [];
+    for (let i = 1; i <= group.of; i++) {
+      const part = group.parts.get(i);
+      if (!part) break;
+      files.push(part);
+    }
+    if (files.length !== group.of) continue;
+    checkpoints.push({ ...group.ref, files });
+  }
+  // Among checkpoints of one version prefer classic (one file), then v2, then multi-part.
+  const rank = { classic: 0, v2: 1, 'multi-part': 2 } as const;
+  checkpoints.sort((a, b) => a.version - b.version || rank[b.kind] - rank[a.kind]);
+  let latest = -1;
+  let earliestCommit: number | undefined;
+  for (const v of commits.keys()) {
+    if (v > latest) latest = v;
+    if (earliestCommit === undefined || v < earliestCommit) earliestCommit = v;
+  }
+  for (const c of checkpoints) if (c.version > latest) latest = c.version;
+  if (latest < 0) {
+    throw new DeltaTableNotFoundError(`no Delta table at ${store.location}: ${LOG_DIR}/ has no commits or checkpoints`, store.location);
+  }
+  return { table: store.location, commits, checkpoints, latest, earliestCommit };
+}
+
+/** Picks the files for `version` (default: latest) and checks the segment's invariants. */
+export function buildLogSegment(listing: LogListing, version?: number): LogSegment {
+  const { table } = listing;
+  const target = version ?? listing.latest;
+  if (!Number.isInteger(target) || target < 0) {
+    throw new DeltaVersionNotFoundError(`version ${target} is not a valid table version of ${table}`, table, target);
+  }
+  if (target > listing.latest) {
+    throw new DeltaVersionNotFoundError(`version ${target} of ${table} does not exist (latest is ${listing.latest})`, table, target);
+  }
+  let checkpoint: CheckpointRef | undefined;
+  for (const c of listing.checkpoints) if (c.version <= target) checkpoint = c; // ascending: keeps the newest
+  const from = checkpoint ? checkpoint.version + 1 : 0;
+  if (!checkpoint && !listing.commits.has(0)) {
+    throw new DeltaVersionNotFoundError(
+      `version ${target} of ${table} cannot be reconstructed: no checkpoint at or before it and commits before ${listing.earliestCommit ?? '?'} were cleaned up`,
+      table,
+      target,
+    );
+  }
+  const commits: { version: number; file: FileInfo }[] = [];
+  for (let v = from; v <= target; v++) {
+    const file = listing.commits.get(v);
+    if (!file) {
+      const name = `${LOG_DIR}/${String(v).padStart(20, '0')}.json`;
+      throw new DeltaLogCorruptError(
+        `${table}: commit ${name} is missing (versions are not contiguous between ${from} and ${target})`,
+        name,
+        table,
+        v,
+      );
+    }
+    commits.push({ version: v, file });
+  }
+  return { table, version: target, checkpoint, commits, versionCommit: listing.commits.get(target) };
+}
