@@ -1,0 +1,85 @@
+// One chart: an ECharts canvas that follows the theme and the container's width, with buttons
+// to export it as PNG (ECharts getDataURL) and its data as CSV (the same rows the chart drew).
+import { useEffect, useRef } from 'react';
+import * as echarts from 'echarts';
+import type { EChartsOption } from 'echarts';
+import { usePalette, type Palette } from '../lib/theme';
+import { download, downloadText, slug, toCsv, type Table } from '../lib/csv';
+
+export interface ChartProps {
+  title: string;
+  /** The data behind the chart; exported as CSV and used to decide the empty state. */
+  table: Table;
+  option: (palette: Palette) => EChartsOption;
+  height?: number;
+  empty?: string;
+  wide?: boolean;
+}
+
+export function Chart({ title, table, option, height = 300, empty, wide }: ChartProps) {
+  const palette = usePalette();
+  const holder = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const hasData = table.rows.length > 0;
+
+  useEffect(() => {
+    const el = holder.current;
+    if (!el || !hasData) return;
+    el.dataset.rendered = 'false';
+    const instance = echarts.init(el, palette.name === 'dark' ? 'dark' : undefined, { renderer: 'canvas' });
+    chart.current = instance;
+    instance.on('finished', () => {
+      el.dataset.rendered = 'true';
+    });
+    const resize = new ResizeObserver(() => instance.resize());
+    resize.observe(el);
+    return () => {
+      resize.disconnect();
+      instance.dispose();
+      chart.current = null;
+    };
+  }, [palette.name, hasData]);
+
+  useEffect(() => {
+    const instance = chart.current;
+    if (!instance || !hasData) return;
+    const base: EChartsOption = {
+      backgroundColor: 'transparent',
+      color: palette.series,
+      textStyle: { color: palette.text },
+      animationDuration: 300,
+      grid: { left: 8, right: 16, top: 36, bottom: 8, containLabel: true },
+    };
+    instance.setOption({ ...base, ...option(palette) }, { notMerge: true });
+  }, [table, option, palette, hasData]);
+
+  const exportPng = () => {
+    const instance = chart.current;
+    if (!instance) return;
+    download(`${slug(title)}.png`, instance.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: palette.background }));
+  };
+  const exportCsv = () => downloadText(`${slug(title)}.csv`, toCsv(table));
+
+  return (
+    <figure className={`card chart${wide ? ' wide' : ''}`} data-chart={slug(title)}>
+      <figcaption>
+        <span className="chart-title">{title}</span>
+        <span className="chart-actions">
+          <button type="button" onClick={exportPng} disabled={!hasData} title="Download the chart as PNG" aria-label={`Export ${title} as PNG`}>
+            PNG
+          </button>
+          <button type="button" onClick={exportCsv} title="Download the chart's data as CSV" aria-label={`Export ${title} data as CSV`}>
+            CSV
+          </button>
+        </span>
+      </figcaption>
+      {hasData ? (
+        <div className="chart-canvas" ref={holder} style={{ height }} data-rendered="false" />
+      ) : (
+        <div className="chart-empty" style={{ height: Math.min(height, 160) }} data-empty="true">
+          {empty ?? 'No data for these filters.'}
+        </div>
+      )}
+    </figure>
+  );
+}
