@@ -43,6 +43,11 @@ export interface NotNull extends RowLevel {
   kind: 'not_null';
   column: string;
 }
+/** The column must be empty (e.g. Bronze's `_parse_error`): failing rows are those with a value. */
+export interface IsNull extends RowLevel {
+  kind: 'is_null';
+  column: string;
+}
 export interface AcceptedValues extends RowLevel {
   kind: 'accepted_values';
   column: string;
@@ -126,7 +131,7 @@ export interface Rate extends Common {
   max: number;
 }
 
-export type RowExpectation = NotNull | AcceptedValues | Range | Format | Relationship;
+export type RowExpectation = NotNull | IsNull | AcceptedValues | Range | Format | Relationship;
 export type Expectation =
   | RowExpectation
   | Unique
@@ -138,7 +143,7 @@ export type Expectation =
   | Rate;
 export type ExpectationKind = Expectation['kind'];
 
-export const ROW_KINDS: readonly RowExpectation['kind'][] = ['not_null', 'accepted_values', 'range', 'format', 'relationship'];
+export const ROW_KINDS: readonly RowExpectation['kind'][] = ['not_null', 'is_null', 'accepted_values', 'range', 'format', 'relationship'];
 
 export function scopeOf(e: Expectation): Scope {
   if (e.scope) return e.scope;

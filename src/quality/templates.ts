@@ -12,6 +12,7 @@ import type {
   AcceptedValues,
   Coverage,
   Format,
+  IsNull,
   MixDrift,
   NotNull,
   OneValuePerKey,
@@ -45,6 +46,10 @@ export function filterPredicate(filter: RowFilter | undefined): Sql {
 
 export function notNullFailing(e: NotNull): Sql {
   return { text: `${col(e.column)} IS NULL`, params: [] };
+}
+
+export function isNullFailing(e: IsNull): Sql {
+  return { text: `${col(e.column)} IS NOT NULL`, params: [] };
 }
 
 export function acceptedValuesFailing(e: AcceptedValues): Sql {
@@ -81,19 +86,27 @@ export function relationshipFailing(e: Relationship, relationOf: RelationOf): Sq
 
 /** The failing-row predicate of any row-level rule, its row filter included. */
 export function rowFailing(e: RowExpectation, relationOf: RelationOf): Sql {
-  const base =
-    e.kind === 'not_null'
-      ? notNullFailing(e)
-      : e.kind === 'accepted_values'
-        ? acceptedValuesFailing(e)
-        : e.kind === 'range'
-          ? rangeFailing(e)
-          : e.kind === 'format'
-            ? formatFailing(e)
-            : relationshipFailing(e, relationOf);
-  const filter = filterPredicate(e.where);
+  const base = rowBase(e, relationOf);
   if (!e.where) return base;
+  const filter = filterPredicate(e.where);
   return { text: `(${filter.text} AND ${base.text})`, params: [...filter.params, ...base.params] };
+}
+
+function rowBase(e: RowExpectation, relationOf: RelationOf): Sql {
+  switch (e.kind) {
+    case 'not_null':
+      return notNullFailing(e);
+    case 'is_null':
+      return isNullFailing(e);
+    case 'accepted_values':
+      return acceptedValuesFailing(e);
+    case 'range':
+      return rangeFailing(e);
+    case 'format':
+      return formatFailing(e);
+    case 'relationship':
+      return relationshipFailing(e, relationOf);
+  }
 }
 
 /** A text key naming a row in samples: the key columns joined with ':'. */
