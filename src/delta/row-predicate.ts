@@ -1,0 +1,181 @@
+/**
+ * Row predicates for delete, replaceWhere and file pruning: a small structured language
+ * (comparisons, IN, IS NULL, AND/OR/NOT over column literals) that can be
+ * - rendered as SQL with every literal bound as a parameter (never spliced into the text),
+ * - evaluated on a file's partition values (exactly, when only partition columns are used),
+ * - checked against a file's min/max/null-count stats (false = the file surely has no match).
+ * Evaluation is three-valued: `undefined` means "cannot tell from this information".
+ */
+import type { PartitionValues } from './actions.js';
+import { deltaToDuckdb, type DeltaType } from './type-map.js';
+
+export type Literal = string | number | bigint | boolean | Date | null;
+export type ComparisonOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
+
+export type Predicate =
+  | { column: string; op: ComparisonOp; value: Literal }
+  | { column: string; op: 'in'; values: Literal[] }
+  | { column: string; op: 'is null' | 'is not null' }
+  | { and: Predicate[] }
+  | { or: Predicate[] }
+  | { not: Predicate };
+
+export function predicateColumns(p: Predicate, out = new Set<string>()): Set<string> {
+  if ('and' in p) p.and.forEach((x) => predicateColumns(x, out));
+  else if ('or' in p) p.or.forEach((x) => predicateColumns(x, out));
+  else if ('not' in p) predicateColumns(p.not, out);
+  else out.add(p.column);
+  return out;
+}
+
+function literalText(value: Literal): string | null {
+  if (value === null) return null;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+/** SQL for the predicate over columns named as in the table; literals become `$<prefix>N` parameters. */
+export function predicateSql(
+  p: Predicate,
+  types: ReadonlyMap<string, DeltaType>,
+  params: Record<string, string | null>,
+  qualifier = '',
+  prefix = 'pred',
+): string {
+  const render = (q: Predicate): string => {
+    if ('and' in q) return q.and.length ? `(${q.and.map(render).join(' AND ')})` : 'TRUE';
+    if ('or' in q) return q.or.length ? `(${q.or.map(render).join(' OR ')})` : 'FALSE';
+    if ('not' in q) return `(NOT ${render(q.not)})`;
+    const type = types.get(q.column);
+    if (!type) throw new Error(`predicate names column ${q.column}, which the table does not have`);
+    const col = `${qualifier}"${q.column.replaceAll('"', '""')}"`;
+    const bind = (value: Literal): string => {
+      const name = `${prefix}${Object.keys(params).length}`;
+      params[name] = literalText(value);
+      return `CAST($${name} AS ${deltaToDuckdb(type)})`;
+    };
+    switch (q.op) {
+      case 'is null': return `(${col} IS NULL)`;
+      case 'is not null': return `(${col} IS NOT NULL)`;
+      case 'in': return q.values.length ? `(${col} IN (${q.values.map(bind).join(', ')}))` : 'FALSE';
+      case '!=': return `(${col} <> ${bind(q.value)})`;
+      default: return `(${col} ${q.op} ${bind(q.value)})`;
+    }
+  };
+  return render(p);
+}
+
+/** Comparable form of a value of a Delta type, or undefined when it cannot be compared here. */
+function comparable(value: unknown, type: DeltaType): number | string | bigint | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (type === 'timestamp' || type === 'timestamp_ntz') {
+    const text = value instanceof Date ? value.toISOString() : String(value);
+    const iso = text.includes('T') ? text : text.replace(' ', 'T');
+    const ms = Date.parse(type === 'timestamp' && !/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? `${iso}Z` : iso);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  if (type === 'date') return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
+  if (type === 'string') return String(value);
+  if (type === 'long' || type === 'integer' || type === 'short' || type === 'byte') {
+    try { return BigInt(String(value)); } catch { return undefined; }
+  }
+  if (type === 'double' || type === 'float' || (typeof type === 'string' && type.startsWith('decimal('))) {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  if (type === 'boolean') return String(value) === 'true' ? 1 : 0;
+  return undefined;
+}
+
+function compare(a: number | string | bigint, b: number | string | bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Exact value of the predicate on one partition, or undefined if it needs other columns. */
+export function evalOnPartition(p: Predicate, values: PartitionValues, types: ReadonlyMap<string, DeltaType>): boolean | undefined {
+  if ('and' in p) {
+    const parts = p.and.map((x) => evalOnPartition(x, values, types));
+    return parts.includes(false) ? false : parts.includes(undefined) ? undefined : true;
+  }
+  if ('or' in p) {
+    const parts = p.or.map((x) => evalOnPartition(x, values, types));
+    return parts.includes(true) ? true : parts.includes(undefined) ? undefined : false;
+  }
+  if ('not' in p) {
+    const inner = evalOnPartition(p.not, values, types);
+    return inner === undefined ? undefined : !inner;
+  }
+  if (!(p.column in values)) return undefined;
+  const raw = values[p.column] ?? null;
+  if (p.op === 'is null') return raw === null;
+  if (p.op === 'is not null') return raw !== null;
+  const type = types.get(p.column)!;
+  if (raw === null) return false; // SQL: a comparison with NULL is never true
+  const v = comparable(raw, type);
+  if (v === undefined) return undefined;
+  const test = (literal: Literal): boolean | undefined => {
+    const l = comparable(literal, type);
+    if (literal === null) return false;
+    if (l === undefined) return undefined;
+    const c = compare(v, l);
+    switch (p.op) {
+      case '=': case 'in': return c === 0;
+      case '!=': return c !== 0;
+      case '<': return c < 0;
+      case '<=': return c <= 0;
+      case '>': return c > 0;
+      case '>=': return c >= 0;
+      default: return undefined;
+    }
+  };
+  if (p.op === 'in') {
+    const parts = p.values.map(test);
+    return parts.includes(true) ? true : parts.includes(undefined) ? undefined : false;
+  }
+  return test((p as { value: Literal }).value);
+}
+
+export interface StatsView {
+  numRecords?: number;
+  minValues: Record<string, unknown>;
+  maxValues: Record<string, unknown>;
+  nullCount: Record<string, unknown>;
+}
+
+/**
+ * False only when the stats prove no row of the file can match; partition columns are
+ * evaluated exactly. Anything not understood counts as a possible match.
+ */
+export function mayMatch(p: Predicate, partition: PartitionValues, stats: StatsView | undefined, types: ReadonlyMap<string, DeltaType>): boolean {
+  if ('and' in p) return p.and.every((x) => mayMatch(x, partition, stats, types));
+  if ('or' in p) return p.or.some((x) => mayMatch(x, partition, stats, types));
+  if ('not' in p) {
+    const exact = evalOnPartition(p, partition, types);
+    return exact !== false;
+  }
+  if (p.column in partition) return evalOnPartition(p, partition, types) !== false;
+  if (!stats) return true;
+  const type = types.get(p.column);
+  if (!type) return true;
+  const nulls = stats.nullCount[p.column];
+  if (p.op === 'is null') return nulls === undefined || Number(nulls) > 0;
+  if (p.op === 'is not null') return nulls === undefined || stats.numRecords === undefined || Number(nulls) < stats.numRecords;
+  const lo = comparable(stats.minValues[p.column], type);
+  const hi = comparable(stats.maxValues[p.column], type);
+  if (lo === undefined || hi === undefined) return true;
+  const inRange = (literal: Literal, op: ComparisonOp): boolean => {
+    const l = comparable(literal, type);
+    if (literal === null) return false;
+    if (l === undefined) return true;
+    switch (op) {
+      case '=': return compare(lo, l) <= 0 && compare(l, hi) <= 0;
+      case '!=': return !(compare(lo, l) === 0 && compare(hi, l) === 0);
+      case '<': return compare(lo, l) < 0;
+      case '<=': return compare(lo, l) <= 0;
+      case '>': return compare(hi, l) > 0;
+      case '>=': return compare(hi, l) >= 0;
+    }
+  };
+  if (p.op === 'in') return p.values.some((v) => inRange(v, '='));
+  return inRange((p as { value: Literal }).value, p.op as ComparisonOp);
+}

@@ -1,0 +1,206 @@
+/**
+ * Runs a SELECT in DuckDB and writes its result as one Delta commit: append, overwrite (whole
+ * table or replaceWhere), merge (upsert by key) and delete by predicate. Each operation plans
+ * what to read, remove and write (src/engine/delta-plans.ts); this module runs the common steps:
+ *
+ *   1. open the table (or note it is absent: the write creates it)
+ *   2. exactly once: if `txn.appId` already committed a version ≥ ours, stop ("already committed")
+ *   3. plan: resolve the schema (enforcement, mergeSchema), choose files to remove, build the SQL
+ *   4. write zstd Parquet files straight into the table folder, collecting stats as they are written
+ *   5. check nullability and the plan's own constraints on what was written
+ *   6. commit (protocol/metaData on create or schema change, removes, adds, txn) through the
+ *      optimistic commit loop; a concurrent creation of the table re-plans once
+ *   7. every `delta.checkpointInterval` versions, write a checkpoint
+ * Files of a write that ends in a conflict or a failed check are removed: no commit names them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Action, Metadata } from '../delta/actions.js';
+import { checkpointDue, writeCheckpoint } from '../delta/checkpoint-write.js';
+import { commitTransaction } from '../delta/commit.js';
+import { DeltaConcurrentModificationError, DeltaSchemaMismatchError } from '../delta/errors.js';
+import { loadSnapshot } from '../delta/snapshot.js';
+import type { Predicate } from '../delta/row-predicate.js';
+import type { Transaction } from '../delta/transaction.js';
+import { schemaToString } from '../delta/type-map.js';
+import { addsFor, checkNullability, openTable, type OpenTable } from './delta-files.js';
+import { planAppend, planDelete, planMerge, planOverwrite, type Plan, type PlanContext } from './delta-plans.js';
+import { DuckDbParquetReader } from './parquet-reader.js';
+import { discardFiles, DuckDbParquetWriter, writeDataFiles, type WrittenFile } from './parquet-writer.js';
+import type { Session } from './session.js';
+
+export interface WriteOptions {
+  /** Only on create; must match the table otherwise. */
+  partitionBy?: string[];
+  mergeSchema?: boolean;
+  /** Exactly-once: the commit records (appId, version); a version ≤ the recorded one is skipped. */
+  txn?: { appId: string; version: number };
+  /** Extra commitInfo operationParameters. */
+  operationParameters?: Record<string, unknown>;
+  /** On create. */
+  tableProperties?: Record<string, string>;
+  description?: string;
+  /** Table name recorded in metaData on create. */
+  name?: string;
+  /** Target size of written files in bytes (default 128 MB). */
+  targetFileSize?: number;
+  /** Clock for commit timestamps (ms); tests pin it. */
+  now?: () => number;
+}
+
+export interface WriteResult {
+  /** The committed version; null when skipped (txn already committed or nothing to write). */
+  version: number | null;
+  filesAdded: number;
+  filesRemoved: number;
+  rowsWritten: number;
+  bytesWritten: number;
+  skippedReason?: string;
+}
+
+export type ReplaceWhere = Predicate | { partitions: Record<string, unknown>[] };
+
+export async function appendQuery(session: Session, tablePath: string, selectSql: string, options: WriteOptions = {}): Promise<WriteResult> {
+  return runWrite(session, tablePath, options, (ctx) => planAppend(ctx, selectSql));
+}
+
+export async function overwriteQuery(
+  session: Session,
+  tablePath: string,
+  selectSql: string,
+  options: WriteOptions & { replaceWhere?: ReplaceWhere } = {},
+): Promise<WriteResult> {
+  return runWrite(session, tablePath, options, (ctx) => planOverwrite(ctx, selectSql, options.replaceWhere));
+}
+
+export async function mergeQuery(session: Session, tablePath: string, selectSql: string, options: WriteOptions & { keys: string[] }): Promise<WriteResult> {
+  return runWrite(session, tablePath, options, (ctx) => planMerge(ctx, selectSql, options.keys));
+}
+
+export async function deleteWhere(session: Session, tablePath: string, predicate: Predicate, options: WriteOptions = {}): Promise<WriteResult> {
+  return runWrite(session, tablePath, options, (ctx) => planDelete(ctx, predicate));
+}
+
+async function runWrite(
+  session: Session,
+  tablePath: string,
+  options: WriteOptions,
+  plan: (ctx: PlanContext) => Promise<Plan>,
+  reruns = 1,
+): Promise<WriteResult> {
+  const now = options.now ?? Date.now;
+  const table = await openTable(session, tablePath);
+  const skipped = alreadyCommitted(table, options);
+  if (skipped) return skipped;
+  const planned = await plan({ session, table, options });
+  try {
+    return await execute(session, table, planned, options, now);
+  } catch (error) {
+    if (error instanceof DeltaConcurrentModificationError && error.conflict === 'table-created' && reruns > 0) {
+      return runWrite(session, tablePath, options, plan, reruns - 1);
+    }
+    if (error instanceof DeltaConcurrentModificationError && error.conflict === 'app-transaction') {
+      const again = alreadyCommitted(await openTable(session, tablePath), options);
+      if (again) return again;
+    }
+    throw error;
+  } finally {
+    await planned.cleanup?.();
+  }
+}
+
+function alreadyCommitted(table: OpenTable, options: WriteOptions): WriteResult | undefined {
+  if (!options.txn || !table.snapshot) return undefined;
+  const recorded = table.snapshot.appTransactions.get(options.txn.appId);
+  if (!recorded || recorded.version < options.txn.version) return undefined;
+  return {
+    version: null, filesAdded: 0, filesRemoved: 0, rowsWritten: 0, bytesWritten: 0,
+    skippedReason: `already committed: application ${options.txn.appId} recorded version ${recorded.version} (≥ ${options.txn.version})`,
+  };
+}
+
+async function execute(session: Session, table: OpenTable, plan: Plan, options: WriteOptions, now: () => number): Promise<WriteResult> {
+  const { store, snapshot } = table;
+  const location = store.location;
+  let written: WrittenFile[] = [];
+  if (plan.dataSql !== undefined) {
+    written = await writeDataFiles(session, store.root, plan.dataSql, {
+      partitionBy: plan.partitionColumns,
+      targetFileSize: options.targetFileSize,
+    });
+  }
+  let committed = false;
+  try {
+    checkNullability(written, plan.schema, plan.partitionColumns, location);
+    plan.checkWritten?.(written);
+    const rows = written.reduce((n, f) => n + f.rows, 0);
+    const bytes = written.reduce((n, f) => n + f.size, 0);
+    const nothing = written.length === 0 && plan.removes.length === 0 && !plan.schemaChanged && snapshot && !options.txn;
+    if (nothing) {
+      return { version: null, filesAdded: 0, filesRemoved: 0, rowsWritten: 0, bytesWritten: 0, skippedReason: 'nothing to write' };
+    }
+    const timestamp = now();
+    const configuration = snapshot?.metadata.configuration ?? { ...(options.tableProperties ?? {}) };
+    const actions: Action[] = [];
+    if (!snapshot) actions.push({ protocol: { minReaderVersion: 1, minWriterVersion: 2 } });
+    if (!snapshot || plan.schemaChanged) {
+      const metadata: Metadata = snapshot
+        ? { ...snapshot.metadata, schemaString: schemaToString(plan.schema) }
+        : {
+            id: randomUUID(),
+            name: options.name ?? null,
+            description: options.description ?? null,
+            format: { provider: 'parquet', options: {} },
+            schemaString: schemaToString(plan.schema),
+            partitionColumns: [...plan.partitionColumns],
+            configuration,
+            createdTime: timestamp,
+          };
+      actions.push({ metaData: metadata });
+    }
+    for (const file of plan.removes) {
+      actions.push({
+        remove: {
+          path: file.add.path, deletionTimestamp: timestamp, dataChange: true, extendedFileMetadata: true,
+          partitionValues: file.add.partitionValues, size: file.add.size,
+        },
+      });
+    }
+    for (const add of addsFor(written, plan.schema, plan.partitionColumns, configuration, timestamp)) actions.push({ add });
+    if (options.txn) actions.push({ txn: { appId: options.txn.appId, version: options.txn.version, lastUpdated: timestamp } });
+    const txn: Transaction = {
+      readVersion: snapshot ? snapshot.version : null,
+      operation: snapshot ? plan.operation : plan.operation === 'WRITE' ? 'CREATE TABLE' : plan.operation,
+      operationParameters: { ...plan.parameters, ...(options.operationParameters ?? {}) },
+      operationMetrics: {
+        numFiles: String(written.length), numOutputRows: String(rows), numOutputBytes: String(bytes),
+        numRemovedFiles: String(plan.removes.length), ...plan.metrics(written),
+      },
+      actions,
+      scope: plan.scope,
+      readFiles: plan.readFiles,
+      isBlindAppend: plan.blindAppend,
+    };
+    const { version } = await commitTransaction(store, txn, { now });
+    committed = true;
+    await maybeCheckpoint(session, table, version);
+    return { version, filesAdded: written.length, filesRemoved: plan.removes.length, rowsWritten: rows, bytesWritten: bytes };
+  } catch (error) {
+    // Only outcomes that prove no commit names these files allow removing them.
+    if (!committed && (error instanceof DeltaConcurrentModificationError || error instanceof DeltaSchemaMismatchError || plan.isCheckError?.(error))) {
+      await discardFiles(written);
+    }
+    throw error;
+  }
+}
+
+/** Writes a checkpoint when `version` is due one; a failure leaves the (committed) write intact. */
+async function maybeCheckpoint(session: Session, table: OpenTable, version: number): Promise<void> {
+  const configuration = table.snapshot?.metadata.configuration;
+  if (!checkpointDue(version, configuration)) return;
+  try {
+    const snapshot = await loadSnapshot(table.store, new DuckDbParquetReader(session), { version });
+    await writeCheckpoint(table.store, new DuckDbParquetWriter(session), snapshot);
+  } catch {
+    // A checkpoint only speeds up reading; the next due version will write one.
+  }
+}

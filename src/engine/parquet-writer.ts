@@ -1,0 +1,122 @@
+/**
+ * Parquet writing with DuckDB, for the Delta writer:
+ * - `writeDataFiles` runs a query and writes its result into a table folder as zstd Parquet
+ *   (`COPY … PARTITION_BY … RETURN_STATS`), returning per file its path, row count, size,
+ *   partition values and column statistics: an `add` action without a second read.
+ * - `DuckDbParquetWriter` implements delta/'s ParquetWriter (checkpoints): rows go through a
+ *   newline-delimited JSON file read back with explicit column types, so the Parquet columns get
+ *   exactly the checkpoint schema's types.
+ */
+import { promises as fs } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { ParquetWriter } from '../delta/parquet-writer.js';
+import type { ColumnStatsText } from '../delta/stats-collect.js';
+import { parseColumnPath } from '../delta/stats-collect.js';
+import { deltaToDuckdb, type StructType } from '../delta/type-map.js';
+import { quoteIdent, quoteString, type Session } from './session.js';
+
+export const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
+
+export interface WrittenFile {
+  /** Path relative to the table root, '/'-separated, as on disk. */
+  relativePath: string;
+  absolutePath: string;
+  rows: number;
+  size: number;
+  /** Partition values as DuckDB's text (null for NULL). */
+  partitionText: Record<string, string | null>;
+  columns: ColumnStatsText;
+}
+
+interface CopyRow {
+  filename: string;
+  count: string | number;
+  file_size_bytes: string | number;
+  column_statistics: { key: string; value: { key: string; value: string | null }[] }[] | null;
+  partition_keys: { key: string; value: string | null }[] | null;
+}
+
+/**
+ * Writes the result of `selectSql` into `tableDir` (under Hive-style partition folders when
+ * `partitionBy` is given; those columns are then not stored in the files). Files are named
+ * `part-<uuid>.zstd.parquet` and never replace existing ones. Empty outputs write nothing.
+ */
+export async function writeDataFiles(
+  session: Session,
+  tableDir: string,
+  selectSql: string,
+  options: { partitionBy?: readonly string[]; targetFileSize?: number } = {},
+): Promise<WrittenFile[]> {
+  await fs.mkdir(tableDir, { recursive: true });
+  const partitionBy = options.partitionBy ?? [];
+  const size = Math.max(1, Math.floor(options.targetFileSize ?? DEFAULT_TARGET_FILE_SIZE));
+  // DuckDB cannot split partitioned output by size: a partitioned write yields one file per
+  // partition (per thread); unpartitioned output is split at the target size.
+  const layout = partitionBy.length
+    ? `PARTITION_BY (${partitionBy.map(quoteIdent).join(', ')}), `
+    : `FILE_SIZE_BYTES ${size}, `;
+  const rows = await session.json<CopyRow & Record<string, unknown>>(
+    `COPY (${selectSql}) TO ${quoteString(tableDir)} (FORMAT parquet, COMPRESSION zstd, ${layout}APPEND, ` +
+      `FILENAME_PATTERN 'part-{uuid}', FILE_EXTENSION 'zstd.parquet', RETURN_STATS true)`,
+  );
+  const files: WrittenFile[] = [];
+  for (const row of rows) {
+    const count = Number(row.count);
+    if (count === 0) {
+      await fs.rm(row.filename, { force: true }); // DuckDB leaves an empty file for an empty result
+      continue;
+    }
+    const columns: ColumnStatsText = new Map();
+    for (const entry of row.column_statistics ?? []) {
+      const stats = new Map((entry.value ?? []).map((kv) => [kv.key, kv.value] as const));
+      columns.set(parseColumnPath(entry.key).join('\u0000'), {
+        min: stats.get('min'),
+        max: stats.get('max'),
+        nullCount: stats.get('null_count'),
+      });
+    }
+    const partitionText: Record<string, string | null> = {};
+    for (const kv of row.partition_keys ?? []) partitionText[kv.key] = kv.value;
+    files.push({
+      relativePath: relative(tableDir, row.filename).split(sep).join('/'),
+      absolutePath: row.filename,
+      rows: count,
+      size: Number(row.file_size_bytes),
+      partitionText,
+      columns,
+    });
+  }
+  return files;
+}
+
+/** Removes files this process wrote but will not commit (never files of a committed version). */
+export async function discardFiles(files: readonly WrittenFile[]): Promise<void> {
+  await Promise.all(files.map((f) => fs.rm(f.absolutePath, { force: true })));
+}
+
+export class DuckDbParquetWriter implements ParquetWriter {
+  constructor(private readonly session: Session) {}
+
+  async writeRows(absPath: string, schema: StructType, rows: readonly Record<string, unknown>[]): Promise<{ sizeInBytes: number }> {
+    const dir = dirname(absPath);
+    await fs.mkdir(dir, { recursive: true });
+    const id = randomUUID();
+    const jsonPath = join(dir, `.tmp-${id}.json`);
+    const parquetPath = join(dir, `.tmp-${id}.parquet`);
+    try {
+      await fs.writeFile(jsonPath, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const columns = schema.fields.map((f) => `${quoteString(f.name)}: ${quoteString(deltaToDuckdb(f.type))}`).join(', ');
+      const select = schema.fields.map((f) => quoteIdent(f.name)).join(', ');
+      await this.session.run(
+        `COPY (SELECT ${select} FROM read_json(${quoteString(jsonPath)}, format = 'newline_delimited', ` +
+          `columns = {${columns}}, maximum_object_size = 1073741824)) TO ${quoteString(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`,
+      );
+      await fs.rename(parquetPath, absPath);
+      return { sizeInBytes: (await fs.stat(absPath)).size };
+    } finally {
+      await fs.rm(jsonPath, { force: true });
+      await fs.rm(parquetPath, { force: true });
+    }
+  }
+}
