@@ -3,9 +3,12 @@
  * `register(program)`, then add it here.
  */
 import type { Command } from 'commander';
+import * as run from './run.js';
+import * as query from './query.js';
+import * as tables from './tables.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [];
+export const commandModules: CommandModule[] = [run, query, tables];

@@ -1,0 +1,158 @@
+/**
+ * Gold: the star schema and the business aggregates, rebuilt only where new Silver batches touch
+ * them. Each model computes its rows for a set of touched keys (days, sessions, users, products,
+ * categories, brands) from all of Silver, so an incremental run and a full rebuild run the same
+ * SQL and give the same rows; keyed tables are merged, day-partitioned ones have their days
+ * replaced, and the small global aggregates are rewritten from the dimensions.
+ *
+ * Progress is an app transaction `gold` on every Gold table whose version is the Silver sequence
+ * number it has absorbed (ops.reconciliation.silver_seq), so a run interrupted half way through
+ * Gold finishes the remaining tables on the next run.
+ */
+import { quoteIdent } from '../engine/session.js';
+import { modelSql } from './models.js';
+import { PromotionStoppedError } from './errors.js';
+import { GOLD_TABLES, TABLES, secondsSince, type GoldTable, type StepContext } from './context.js';
+import type { WriteResult } from '../engine/lake.js';
+
+export const GOLD_APP_ID = 'gold';
+
+type Strategy =
+  | { kind: 'replaceDays' }
+  | { kind: 'merge'; keys: string[] }
+  | { kind: 'rewrite' };
+
+/** How each table is written, and the Gold views it reads (refreshed before it runs). */
+const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; description: string }> = {
+  fact_events: { strategy: { kind: 'replaceDays' }, description: 'One row per event, keyed to the dimensions; partitioned by event_date.' },
+  fact_sessions: { strategy: { kind: 'merge', keys: ['session_id'] }, description: 'One row per session: span, events by type, revenue, funnel stage.' },
+  dim_date: { strategy: { kind: 'merge', keys: ['date_key'] }, description: 'Calendar attributes of each day with events.' },
+  dim_category: { strategy: { kind: 'merge', keys: ['category_id'] }, description: 'Categories with their code split into levels.' },
+  dim_brand: { strategy: { kind: 'merge', keys: ['brand'] }, description: 'Brands and their activity.' },
+  dim_product: { strategy: { kind: 'merge', keys: ['product_id'] }, description: 'Products: latest category, brand, price; activity.' },
+  dim_user: { strategy: { kind: 'merge', keys: ['user_id'] }, description: 'Users: first and last seen, sessions, purchases, revenue.' },
+  kpi_daily: { strategy: { kind: 'merge', keys: ['event_date'] }, description: 'Daily KPIs: events by type, users, sessions, revenue, rates.' },
+  funnel_daily: { strategy: { kind: 'merge', keys: ['event_date', 'category_l1'] }, description: 'Sessions reaching view, cart, purchase per day and top-level category.' },
+  hourly_activity: { strategy: { kind: 'rewrite' }, description: 'Weekday by hour: events, purchases, conversion.' },
+  product_performance: { strategy: { kind: 'rewrite' }, reads: ['dim_product', 'dim_brand'], description: 'Per product and per brand: funnel counts, revenue, conversion, rank.' },
+  user_segments: { strategy: { kind: 'rewrite' }, reads: ['dim_user'], description: 'RFM quintiles and segments for buyers; engagement tiers for browsers.' },
+  cohort_retention: { strategy: { kind: 'rewrite' }, reads: ['dim_user', 'fact_sessions'], description: 'Share of each first-seen cohort active in later periods.' },
+};
+
+export interface GoldTableResult {
+  table: string;
+  status: 'written' | 'up to date';
+  rowsWritten: number;
+  seconds: number;
+}
+
+export interface GoldResult {
+  fromSeq: number;
+  toSeq: number;
+  touchedDays: number;
+  tables: GoldTableResult[];
+}
+
+const TOUCHED: [table: string, column: string][] = [
+  ['touched_dates', 'event_date'],
+  ['touched_sessions', 'user_session'],
+  ['touched_users', 'user_id'],
+  ['touched_products', 'product_id'],
+  ['touched_categories', 'category_id'],
+  ['touched_brands', 'brand'],
+];
+
+export function goldTableName(table: GoldTable): string {
+  return `gold.${table}`;
+}
+
+export async function buildGold(ctx: StepContext): Promise<GoldResult> {
+  const { lake, session } = ctx;
+  if (!(await lake.view('ops_reconciliation', TABLES.reconciliation))) {
+    return { fromSeq: 0, toSeq: 0, touchedDays: 0, tables: [] };
+  }
+  const toSeq = Number((await session.scalar('SELECT coalesce(max(silver_seq), 0) FROM ops_reconciliation')) ?? 0);
+  const absorbed = new Map<GoldTable, number>();
+  for (const table of GOLD_TABLES) {
+    absorbed.set(table, (await lake.appVersion(goldTableName(table), GOLD_APP_ID)) ?? 0);
+  }
+  const fromSeq = Math.min(...absorbed.values());
+  if (fromSeq >= toSeq) return { fromSeq, toSeq, touchedDays: 0, tables: [] };
+
+  await lake.view('silver_events', TABLES.silverEvents);
+  await session.run(
+    `CREATE OR REPLACE TEMP TABLE touched_batches AS SELECT batch_id FROM ops_reconciliation WHERE silver_seq > ${fromSeq}`,
+  );
+  await session.run(
+    `CREATE OR REPLACE TEMP VIEW silver_new AS SELECT * FROM silver_events WHERE _batch_id IN (SELECT batch_id FROM touched_batches)`,
+  );
+  for (const [table, column] of TOUCHED) {
+    await session.run(
+      `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT DISTINCT ${quoteIdent(column)} FROM silver_new ` +
+        `WHERE ${quoteIdent(column)} IS NOT NULL`,
+    );
+  }
+  const days = (await session.all<{ d: string }>(`SELECT strftime(event_date, '%Y-%m-%d') AS d FROM touched_dates ORDER BY 1`)).map((r) => r.d);
+
+  const results: GoldTableResult[] = [];
+  const bar = ctx.effects.progress('gold', GOLD_TABLES.length);
+  try {
+    for (const table of GOLD_TABLES) {
+      const start = performance.now();
+      if ((absorbed.get(table) ?? 0) >= toSeq) {
+        results.push({ table: goldTableName(table), status: 'up to date', rowsWritten: 0, seconds: 0 });
+        bar.increment(1);
+        continue;
+      }
+      const result = await writeGoldTable(ctx, table, days, toSeq);
+      results.push({
+        table: goldTableName(table),
+        status: result.version === null ? 'up to date' : 'written',
+        rowsWritten: result.rowsWritten,
+        seconds: secondsSince(start),
+      });
+      bar.increment(1);
+    }
+  } finally {
+    bar.stop();
+  }
+  return { fromSeq, toSeq, touchedDays: days.length, tables: results };
+}
+
+async function writeGoldTable(ctx: StepContext, table: GoldTable, days: string[], toSeq: number): Promise<WriteResult> {
+  const { lake, session } = ctx;
+  const plan = PLAN[table];
+  for (const input of plan.reads ?? []) {
+    await lake.view(`gold_${input}`, goldTableName(input));
+  }
+  const relation = `gold_batch_${table}`;
+  await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(relation)} AS ${modelSql('gold', table)}`);
+  const verdict = await ctx.quality({
+    session,
+    runId: ctx.runId,
+    layer: 'gold',
+    table: goldTableName(table),
+    relation,
+    batchIds: (await session.all<{ batch_id: string }>('SELECT batch_id FROM touched_batches')).map((r) => r.batch_id),
+  });
+  if (!verdict.promote) throw new PromotionStoppedError('gold', verdict.reason ?? `${goldTableName(table)} failed a quality check`);
+
+  const name = goldTableName(table);
+  const select = `SELECT * FROM ${quoteIdent(relation)}`;
+  const options = {
+    txn: { appId: GOLD_APP_ID, version: toSeq },
+    operationParameters: { runId: ctx.runId, silverSeq: toSeq },
+    description: plan.description,
+  };
+  const strategy = plan.strategy;
+  const partitionBy = strategy.kind === 'replaceDays' ? ['event_date'] : undefined;
+  // The first write creates the table, whatever the strategy.
+  if (!lake.exists(name)) return lake.append(name, select, { ...options, partitionBy });
+  if (strategy.kind === 'merge') return lake.merge(name, select, { ...options, keys: strategy.keys });
+  if (strategy.kind === 'rewrite') return lake.overwrite(name, select, options);
+  return lake.overwrite(name, select, {
+    ...options,
+    partitionBy,
+    replaceWhere: { partitions: days.map((day) => ({ event_date: day })) },
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * Silver: types, checks and deduplicates each Bronze batch not yet promoted, one batch at a time
+ * (so each one is deduplicated against everything before it). Clean rows go to `silver.events`,
+ * rule breakers to `silver.quarantine` with a reason, and the batch's reconciliation (Bronze rows
+ * = Silver rows + quarantined + duplicates removed) to `ops.reconciliation`. All three writes carry
+ * the app transaction `silver:<batch>`, so a batch is promoted exactly once even across a crash.
+ */
+import { quoteString } from '../engine/session.js';
+import { modelSql } from './models.js';
+import { PromotionStoppedError, ReconciliationError } from './errors.js';
+import { TABLES, secondsSince, type StepContext } from './context.js';
+
+export interface SilverBatchResult {
+  batchId: string;
+  silverSeq: number;
+  bronzeRows: number;
+  silverRows: number;
+  quarantined: number;
+  duplicates: number;
+  balanced: boolean;
+  seconds: number;
+}
+
+/** Columns silver.events is compared on when Silver does not exist yet. */
+const EMPTY_SILVER =
+  'SELECT NULL::TIMESTAMPTZ AS event_time, NULL::VARCHAR AS event_type, NULL::BIGINT AS product_id, ' +
+  'NULL::BIGINT AS category_id, NULL::VARCHAR AS category_code, NULL::VARCHAR AS brand, NULL::DECIMAL(12,2) AS price, ' +
+  'NULL::BIGINT AS user_id, NULL::VARCHAR AS user_session, NULL::DATE AS event_date, NULL::VARCHAR AS _batch_id WHERE false';
+
+const EMPTY_RECONCILIATION = 'SELECT NULL::VARCHAR AS batch_id, NULL::BIGINT AS silver_seq WHERE false';
+
+export function silverAppId(batchId: string): string {
+  return `silver:${batchId}`;
+}
+
+/** Bronze batches not yet reconciled into Silver, oldest first. */
+export async function pendingBatches(ctx: StepContext): Promise<{ batchId: string }[]> {
+  const { lake, session } = ctx;
+  if (!(await lake.view('bronze_all', TABLES.bronzeEvents))) return [];
+  await lake.viewOrEmpty('ops_reconciliation', TABLES.reconciliation, EMPTY_RECONCILIATION);
+  const rows = await session.all<{ batch_id: string }>(
+    `SELECT _batch_id AS batch_id FROM bronze_all WHERE _batch_id NOT IN (SELECT batch_id FROM ops_reconciliation) ` +
+      `GROUP BY _batch_id ORDER BY min(_ingested_at), _batch_id`,
+  );
+  return rows.map((r) => ({ batchId: r.batch_id }));
+}
+
+export async function buildSilver(ctx: StepContext): Promise<SilverBatchResult[]> {
+  const pending = await pendingBatches(ctx);
+  const results: SilverBatchResult[] = [];
+  if (pending.length === 0) return results;
+  const bar = ctx.effects.progress('silver', pending.length);
+  try {
+    for (const { batchId } of pending) {
+      results.push(await promoteBatch(ctx, batchId));
+      bar.increment(1);
+    }
+  } finally {
+    bar.stop();
+  }
+  return results;
+}
+
+async function promoteBatch(ctx: StepContext, batchId: string): Promise<SilverBatchResult> {
+  const start = performance.now();
+  const { lake, session } = ctx;
+  const txn = { appId: silverAppId(batchId), version: 0 };
+  const batchLiteral = quoteString(batchId);
+
+  await lake.view('bronze_all', TABLES.bronzeEvents);
+  await session.run(`CREATE OR REPLACE TEMP VIEW bronze_batch AS SELECT * FROM bronze_all WHERE _batch_id = ${batchLiteral}`);
+  await session.run(`CREATE OR REPLACE TEMP VIEW silver_typed AS ${modelSql('silver', 'typed_batch')}`);
+  await lake.viewOrEmpty('silver_existing', TABLES.silverEvents, EMPTY_SILVER);
+  await session.run(`CREATE OR REPLACE TEMP TABLE quarantine_info AS SELECT $at::TIMESTAMPTZ AS _quarantined_at`, {
+    at: ctx.effects.now().toISOString(),
+  });
+
+  const counts = await session.all<{ bronze: bigint; clean: bigint }>(
+    `SELECT count(*) AS bronze, count(*) FILTER (WHERE reason IS NULL) AS clean FROM silver_typed`,
+  );
+  const bronzeRows = Number(counts[0]?.bronze ?? 0);
+  const cleanRows = Number(counts[0]?.clean ?? 0);
+
+  const verdict = await ctx.quality({
+    session,
+    runId: ctx.runId,
+    layer: 'silver',
+    table: TABLES.silverEvents,
+    relation: 'silver_typed',
+    batchIds: [batchId],
+  });
+  if (!verdict.promote) throw new PromotionStoppedError('silver', verdict.reason ?? `batch ${batchId} failed a quality check`);
+
+  const common = { txn, operationParameters: { batchId, runId: ctx.runId } };
+  await lake.append(TABLES.silverEvents, modelSql('silver', 'events'), {
+    ...common,
+    partitionBy: ['event_date'],
+    description: 'Typed, deduplicated clickstream events; partitioned by event_date (UTC).',
+  });
+  await lake.append(TABLES.silverQuarantine, modelSql('silver', 'quarantine'), {
+    ...common,
+    description: 'Rows that broke a Silver rule: raw values, source file and line, reason code.',
+  });
+
+  // Count what the tables now hold for this batch, rather than trusting the write results: on a
+  // resumed run the writes above were skipped and the rows are already there.
+  await lake.view('silver_now', TABLES.silverEvents);
+  await lake.view('quarantine_now', TABLES.silverQuarantine);
+  const silverRows = Number(await session.scalar(`SELECT count(*) FROM silver_now WHERE _batch_id = ${batchLiteral}`));
+  const quarantined = Number(
+    await session.scalar(`SELECT count(*) FROM quarantine_now WHERE _batch_id = ${batchLiteral}`),
+  );
+  const duplicates = cleanRows - silverRows;
+  const balanced = bronzeRows === silverRows + quarantined + duplicates && quarantined === bronzeRows - cleanRows && duplicates >= 0;
+  if (!balanced) {
+    throw new ReconciliationError(
+      `batch ${batchId} does not reconcile: bronze ${bronzeRows} rows, silver ${silverRows}, quarantined ${quarantined}, ` +
+        `clean ${cleanRows}`,
+    );
+  }
+
+  const silverSeq = Number((await session.scalar(`SELECT coalesce(max(silver_seq), 0) FROM ops_reconciliation`)) ?? 0) + 1;
+  await session.run(
+    `CREATE OR REPLACE TEMP TABLE reconciliation_row AS SELECT $batch::VARCHAR AS batch_id, $seq::BIGINT AS silver_seq, ` +
+      `$run::VARCHAR AS run_id, $bronze::BIGINT AS bronze_rows, $silver::BIGINT AS silver_rows, ` +
+      `$quarantined::BIGINT AS quarantined_rows, $duplicates::BIGINT AS duplicate_rows, $balanced::BOOLEAN AS balanced, ` +
+      `$at::TIMESTAMPTZ AS recorded_at`,
+    {
+      batch: batchId,
+      seq: silverSeq,
+      run: ctx.runId,
+      bronze: bronzeRows,
+      silver: silverRows,
+      quarantined,
+      duplicates,
+      balanced,
+      at: ctx.effects.now().toISOString(),
+    },
+  );
+  await lake.append(TABLES.reconciliation, 'SELECT * FROM reconciliation_row', {
+    ...common,
+    description: 'Per Bronze batch: bronze rows = silver rows + quarantined + duplicates removed.',
+  });
+  await lake.view('ops_reconciliation', TABLES.reconciliation);
+  return { batchId, silverSeq, bronzeRows, silverRows, quarantined, duplicates, balanced, seconds: secondsSince(start) };
+}

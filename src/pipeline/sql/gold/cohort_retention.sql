@@ -1,0 +1,58 @@
+-- gold.cohort_retention: users grouped by the week they were first seen (by month when the data
+-- spans more than one calendar month), and the share active in each later period.
+-- Inputs: gold_dim_user, gold_fact_sessions.
+with span as (
+    select
+        case when date_trunc('month', min(first_seen)) <> date_trunc('month', max(last_seen))
+            then 'month' else 'week' end as grain
+    from gold_dim_user
+),
+
+cohorts as (
+    select
+        u.user_id,
+        date_trunc(s.grain, u.first_seen)::date as cohort_start,
+        s.grain
+    from gold_dim_user as u
+    cross join span as s
+),
+
+activity as (
+    select distinct
+        f.user_id,
+        date_trunc(c.grain, f.session_start)::date as active_start,
+        c.cohort_start,
+        c.grain
+    from gold_fact_sessions as f
+    join cohorts as c using (user_id)
+),
+
+cohort_sizes as (
+    select cohort_start, count(*) as cohort_users from cohorts group by cohort_start
+),
+
+retention as (
+    select
+        a.grain as period,
+        a.cohort_start,
+        (case when a.grain = 'month'
+            then date_diff('month', a.cohort_start, a.active_start)
+            else date_diff('week', a.cohort_start, a.active_start) end)::integer as period_index,
+        count(distinct a.user_id) as active_users
+    from activity as a
+    group by all
+),
+
+rated as (
+    select
+        r.period,
+        r.cohort_start,
+        r.period_index,
+        z.cohort_users,
+        r.active_users,
+        r.active_users / z.cohort_users::double as retention_rate
+    from retention as r
+    join cohort_sizes as z using (cohort_start)
+)
+
+select * from rated

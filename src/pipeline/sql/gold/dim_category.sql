@@ -1,0 +1,30 @@
+-- gold.dim_category: one row per category id with its code split into levels (the latest code
+-- seen wins, ties broken by the code). Inputs: silver_events, touched_categories.
+with events as (
+    select * from silver_events
+    where category_id in (select category_id from touched_categories)
+),
+
+categories as (
+    select
+        category_id,
+        arg_max(category_code, (event_time, coalesce(category_code, ''))) as category_code,
+        count(*) as events,
+        count(distinct product_id) as products
+    from events
+    group by category_id
+),
+
+levels as (
+    select
+        category_id,
+        category_code,
+        string_split(category_code, '.')[1] as category_l1,
+        string_split(category_code, '.')[2] as category_l2,
+        string_split(category_code, '.')[3] as category_l3,
+        events,
+        products
+    from categories
+)
+
+select * from levels

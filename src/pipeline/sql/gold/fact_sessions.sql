@@ -1,0 +1,51 @@
+-- gold.fact_sessions: one row per session (events without a session id have none).
+-- Inputs: silver_events, touched_sessions (the sessions this run recomputes).
+with events as (
+    select * from silver_events
+    where user_session in (select user_session from touched_sessions)
+),
+
+per_session as (
+    select
+        user_session as session_id,
+        min(user_id) as user_id,
+        min(event_time) as session_start,
+        max(event_time) as session_end,
+        count(*) as events,
+        count(*) filter (where event_type = 'view') as views,
+        count(*) filter (where event_type = 'cart') as carts,
+        count(*) filter (where event_type = 'remove_from_cart') as removes,
+        count(*) filter (where event_type = 'purchase') as purchases,
+        count(distinct product_id) as distinct_products,
+        coalesce(sum(price) filter (where event_type = 'purchase'), 0)::decimal(18, 2) as revenue
+    from events
+    group by user_session
+),
+
+measured as (
+    select
+        session_id,
+        user_id,
+        session_start,
+        session_end,
+        session_start::date as session_date,
+        date_diff('second', session_start, session_end) as duration_seconds,
+        events,
+        views,
+        carts,
+        removes,
+        purchases,
+        distinct_products,
+        revenue,
+        case
+            when purchases > 0 then 'purchase'
+            when carts > 0 then 'cart'
+            when views > 0 then 'view'
+            else 'other'
+        end as funnel_stage,
+        purchases > 0 as converted,
+        events = 1 as bounced
+    from per_session
+)
+
+select * from measured

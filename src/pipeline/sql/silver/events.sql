@@ -1,0 +1,82 @@
+-- silver.events: the clean rows of one batch, typed, enriched and without exact duplicates
+-- (within the batch and against what Silver already holds for the same days).
+-- Inputs: silver_typed (typed_batch.sql), silver_existing (current silver.events).
+with clean as (
+    select * from silver_typed where reason is null
+),
+
+events as (
+    select
+        event_time_v as event_time,
+        event_type_v as event_type,
+        product_id_v as product_id,
+        category_id_v as category_id,
+        category_code_v as category_code,
+        brand_v as brand,
+        price_v as price,
+        user_id_v as user_id,
+        user_session_v::varchar as user_session,
+        _source_file,
+        _source_line,
+        _batch_id
+    from clean
+),
+
+deduplicated as (
+    -- one row per distinct event; the earliest source line is the one kept
+    select
+        event_time, event_type, product_id, category_id, category_code, brand, price, user_id, user_session,
+        min({'file': _source_file, 'line': _source_line}) as first_source,
+        any_value(_batch_id) as _batch_id
+    from events
+    group by all
+),
+
+existing as (
+    select * from silver_existing
+    where event_date in (select distinct event_time::date from deduplicated)
+),
+
+unseen as (
+    select d.*
+    from deduplicated as d
+    where not exists (
+        select 1 from existing as e
+        where e.event_time = d.event_time
+          and e.event_type = d.event_type
+          and e.product_id = d.product_id
+          and e.category_id = d.category_id
+          and e.category_code is not distinct from d.category_code
+          and e.brand is not distinct from d.brand
+          and e.price = d.price
+          and e.user_id = d.user_id
+          and e.user_session is not distinct from d.user_session
+    )
+),
+
+enriched as (
+    select
+        event_time,
+        event_type,
+        product_id,
+        category_id,
+        category_code,
+        string_split(category_code, '.')[1] as category_l1,
+        string_split(category_code, '.')[2] as category_l2,
+        string_split(category_code, '.')[3] as category_l3,
+        brand,
+        price,
+        user_id,
+        user_session,
+        -- derived, UTC
+        event_time::date as event_date,
+        hour(event_time)::integer as event_hour,
+        isodow(event_time)::integer as day_of_week,
+        -- lineage
+        first_source.file as _source_file,
+        first_source.line as _source_line,
+        _batch_id
+    from unseen
+)
+
+select * from enriched
