@@ -6,9 +6,11 @@ import type { Command } from 'commander';
 import * as run from './run.js';
 import * as query from './query.js';
 import * as tables from './tables.js';
+import * as quality from './quality.js';
+import * as serve from './serve.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [run, query, tables];
+export const commandModules: CommandModule[] = [run, query, tables, quality, serve];

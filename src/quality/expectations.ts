@@ -101,7 +101,7 @@ export interface Reconciliation extends Common {
   downstream: readonly CountTerm[];
   tolerance?: number;
 }
-/** Every day of each month the data touches is present, none below `minFractionOfMedian` of the median day. */
+/** Every day of each month the data touches is present (a missing day always fails), none below `minFractionOfMedian` of the median day. */
 export interface Coverage extends Common {
   kind: 'coverage';
   dateColumn: string;

@@ -9,7 +9,7 @@
  * landed, its clean rows under their Silver names, and its quarantined rows.
  */
 import { quoteIdent, type Session } from '../engine/session.js';
-import type { Lake } from '../engine/lake.js';
+import { Lake } from '../engine/lake.js';
 import type { BatchCheck, CheckVerdict, QualityHook } from '../pipeline/quality-hook.js';
 import type { Effects } from '../effects.js';
 import { silentEffects } from '../effects.js';
@@ -33,44 +33,66 @@ const SILVER_CANDIDATE = `SELECT event_time_v AS event_time, event_type_v AS eve
   CAST(event_time_v AS DATE) AS event_date, CAST(hour(event_time_v) AS INTEGER) AS event_hour,
   CAST(isodow(event_time_v) AS INTEGER) AS day_of_week, _source_file, _source_line, _batch_id`;
 
-/** A hook that checks each batch against its table's rules before the pipeline promotes it. */
-export function qualityGate(lake: Lake, options: GateOptions = {}): QualityHook {
+/** The gate as the pipeline calls it, plus the time it has spent, for the run's step timings. */
+export interface QualityGate extends QualityHook {
+  readonly stats: { checks: number; seconds: number; failed: number };
+}
+
+/**
+ * A hook that checks each batch against its table's rules before the pipeline promotes it. The
+ * config (severity overrides) is read once, here, so a bad quality.json fails before any work.
+ */
+export function qualityGate(lakeDir: string, options: GateOptions = {}): QualityGate {
   const effects = options.effects ?? silentEffects;
-  const config = options.config ?? loadQualityConfig(lake.dir);
-  return async (check: BatchCheck): Promise<CheckVerdict> => {
-    const subjects = await subjectsOf(check);
-    const results: RecordedResult[] = [];
-    const checkedAt = effects.now();
-    for (const { set, relation } of subjects) {
-      const relationOf = await relationsFor(lake, set, relation);
-      const snapshot = await lake.snapshot(set.table);
-      const found = await runExpectations(check.session, set, relation, relationOf, {
+  const config = options.config ?? loadQualityConfig(lakeDir);
+  const stats = { checks: 0, seconds: 0, failed: 0 };
+  const hook = async (check: BatchCheck): Promise<CheckVerdict> => {
+    const start = performance.now();
+    try {
+      const verdict = await gateOnce(new Lake(lakeDir, check.session), check, config, effects);
+      if (!verdict.promote) stats.failed++;
+      return verdict;
+    } finally {
+      stats.checks++;
+      stats.seconds += (performance.now() - start) / 1000;
+    }
+  };
+  return Object.assign(hook, { stats });
+}
+
+async function gateOnce(lake: Lake, check: BatchCheck, config: QualityConfig, effects: Effects): Promise<CheckVerdict> {
+  const subjects = await subjectsOf(check);
+  const results: RecordedResult[] = [];
+  const checkedAt = effects.now();
+  for (const { set, relation } of subjects) {
+    const relationOf = await relationsFor(lake, set, relation);
+    const snapshot = await lake.snapshot(set.table);
+    const found = await runExpectations(check.session, set, relation, relationOf, {
+      scope: 'batch',
+      severityOverrides: config.severity[set.table],
+    });
+    for (const r of found) {
+      results.push({
+        ...r,
+        runId: check.runId,
+        checkedAt,
+        layer: layerOf(set.table),
+        tableVersion: snapshot?.version ?? null,
+        batchId: check.batchIds.length === 1 ? check.batchIds[0]! : check.batchIds.length === 0 ? null : check.batchIds.join(','),
         scope: 'batch',
-        severityOverrides: config.severity[set.table],
       });
-      for (const r of found) {
-        results.push({
-          ...r,
-          runId: check.runId,
-          checkedAt,
-          layer: layerOf(set.table),
-          tableVersion: snapshot?.version ?? null,
-          batchId: check.batchIds.length === 1 ? check.batchIds[0]! : check.batchIds.length === 0 ? null : check.batchIds.join(','),
-          scope: 'batch',
-        });
-      }
     }
-    await recordResults(lake, results);
-    for (const r of results.filter((x) => !x.passed && x.severity === 'warn')) {
-      effects.log(`quality warning: ${r.table} ${r.expectation}: observed ${r.observed}, threshold ${r.threshold}`);
-    }
-    const failed = results.filter((r) => !r.passed && r.severity === 'error');
-    if (failed.length === 0) return { promote: true };
-    const what = failed.map((f) => `${f.table} ${f.expectation} (observed ${f.observed}, threshold ${f.threshold})`).join('; ');
-    return {
-      promote: false,
-      reason: `batch ${check.batchIds.join(', ')} failed ${what}; its rows stay in ${layerBelow(check.layer)}`,
-    };
+  }
+  await recordResults(lake, results);
+  for (const r of results.filter((x) => !x.passed && x.severity === 'warn')) {
+    effects.log(`quality warning: ${r.table} ${r.expectation}: observed ${r.observed}, threshold ${r.threshold}`);
+  }
+  const failed = results.filter((r) => !r.passed && r.severity === 'error');
+  if (failed.length === 0) return { promote: true };
+  const what = failed.map((f) => `${f.table} ${f.expectation} (observed ${f.observed}, threshold ${f.threshold})`).join('; ');
+  return {
+    promote: false,
+    reason: `batch ${check.batchIds.join(', ')} failed ${what}; its rows stay in ${layerBelow(check.layer)}`,
   };
 }
 

@@ -173,8 +173,8 @@ export function coverageQuery(e: Coverage, subject: string): Sql {
         CAST(last_day((SELECT max(d) FROM days)) AS TIMESTAMP) + INTERVAL 1 DAY, INTERVAL 1 DAY)),
       med AS (SELECT median(n) AS m FROM days),
       cal AS (SELECT span.d, coalesce(days.n, 0) AS n FROM span LEFT JOIN days USING (d))
-      SELECT min(n / nullif(m, 0)) AS observed, count(*) FILTER (WHERE n < ? * m) AS failing, count(*) AS total,
-        list(strftime(d, '%Y-%m-%d') || '=' || CAST(n AS VARCHAR) ORDER BY d) FILTER (WHERE n < ? * m) AS sample
+      SELECT min(n / nullif(m, 0)) AS observed, count(*) FILTER (WHERE n = 0 OR n < ? * m) AS failing, count(*) AS total,
+        list(strftime(d, '%Y-%m-%d') || '=' || CAST(n AS VARCHAR) ORDER BY d) FILTER (WHERE n = 0 OR n < ? * m) AS sample
       FROM cal, med`,
     params: [e.minFractionOfMedian, e.minFractionOfMedian],
   };
