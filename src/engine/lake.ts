@@ -10,7 +10,7 @@ import { FsLogStore } from '../delta/log-store.js';
 import { loadSnapshot, type Snapshot, type SnapshotAt } from '../delta/snapshot.js';
 import { DeltaTableNotFoundError } from '../delta/errors.js';
 import { DuckDbParquetReader } from './parquet-reader.js';
-import { createScanView } from './delta-scan.js';
+import { openDeltaView } from './delta-view.js';
 import { appendQuery, mergeQuery, overwriteQuery, type WriteOptions, type WriteResult } from './delta-writer.js';
 import { quoteIdent, type Session } from './session.js';
 import { tableDir } from '../config.js';
@@ -66,9 +66,8 @@ export class Lake {
    * not exist yet, so callers can substitute an empty relation.
    */
   async view(viewName: string, name: string, at: { version?: number; timestamp?: Date } = {}): Promise<boolean> {
-    const snapshot = await this.snapshot(name, at);
-    if (!snapshot) return false;
-    await createScanView(this.session, viewName, new FsLogStore(this.path(name)), snapshot, snapshot.files);
+    if (!this.exists(name)) return false;
+    await openDeltaView(this.session, viewName, this.path(name), at);
     return true;
   }
 
