@@ -8,9 +8,13 @@ import * as query from './query.js';
 import * as tables from './tables.js';
 import * as quality from './quality.js';
 import * as serve from './serve.js';
+import * as history from './history.js';
+import * as restore from './restore.js';
+import * as vacuum from './vacuum.js';
+import * as optimize from './optimize.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [run, query, tables, quality, serve];
+export const commandModules: CommandModule[] = [run, query, tables, quality, serve, history, restore, vacuum, optimize];

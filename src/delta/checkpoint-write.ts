@@ -13,7 +13,8 @@ import type { Action } from './actions.js';
 import { LOG_DIR } from './commit.js';
 import { isNotFound, type LogStore } from './log-store.js';
 import type { ParquetWriter } from './parquet-writer.js';
-import type { Snapshot } from './snapshot.js';
+import type { ParquetReader } from './parquet.js';
+import { loadSnapshot, type Snapshot } from './snapshot.js';
 import { tableProperties } from './table-properties.js';
 import { field, struct, type DeltaType, type StructType } from './type-map.js';
 
@@ -147,3 +148,24 @@ export function checkpointDue(version: number, configuration: Record<string, str
   return version > 0 && version % tableProperties(configuration).checkpointInterval === 0;
 }
 
+
+/**
+ * After a commit: writes the checkpoint when `version` is due one. A failure is swallowed: the
+ * write itself is committed, a checkpoint only speeds up reading, and the next due version
+ * writes one again.
+ */
+export async function checkpointIfDue(
+  store: LogStore,
+  reader: ParquetReader,
+  writer: ParquetWriter,
+  version: number,
+  configuration: Record<string, string> | undefined,
+): Promise<CheckpointResult | undefined> {
+  if (!checkpointDue(version, configuration)) return undefined;
+  try {
+    const snapshot = await loadSnapshot(store, reader, { version });
+    return await writeCheckpoint(store, writer, snapshot);
+  } catch {
+    return undefined;
+  }
+}

@@ -15,10 +15,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Action, Metadata } from '../delta/actions.js';
-import { checkpointDue, writeCheckpoint } from '../delta/checkpoint-write.js';
+import { checkpointIfDue } from '../delta/checkpoint-write.js';
 import { commitTransaction } from '../delta/commit.js';
 import { DeltaConcurrentModificationError, DeltaSchemaMismatchError } from '../delta/errors.js';
-import { loadSnapshot } from '../delta/snapshot.js';
 import type { Predicate } from '../delta/row-predicate.js';
 import type { Transaction } from '../delta/transaction.js';
 import { schemaToString } from '../delta/type-map.js';
@@ -182,7 +181,7 @@ async function execute(session: Session, table: OpenTable, plan: Plan, options: 
     };
     const { version } = await commitTransaction(store, txn, { now });
     committed = true;
-    await maybeCheckpoint(session, table, version);
+    await checkpointIfDue(store, new DuckDbParquetReader(session), new DuckDbParquetWriter(session), version, configuration);
     return { version, filesAdded: written.length, filesRemoved: plan.removes.length, rowsWritten: rows, bytesWritten: bytes };
   } catch (error) {
     // Only outcomes that prove no commit names these files allow removing them.
@@ -190,17 +189,5 @@ async function execute(session: Session, table: OpenTable, plan: Plan, options: 
       await discardFiles(written);
     }
     throw error;
-  }
-}
-
-/** Writes a checkpoint when `version` is due one; a failure leaves the (committed) write intact. */
-async function maybeCheckpoint(session: Session, table: OpenTable, version: number): Promise<void> {
-  const configuration = table.snapshot?.metadata.configuration;
-  if (!checkpointDue(version, configuration)) return;
-  try {
-    const snapshot = await loadSnapshot(table.store, new DuckDbParquetReader(session), { version });
-    await writeCheckpoint(table.store, new DuckDbParquetWriter(session), snapshot);
-  } catch {
-    // A checkpoint only speeds up reading; the next due version will write one.
   }
 }
