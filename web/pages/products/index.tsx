@@ -65,8 +65,9 @@ function treemapOption(p: Palette, rows: ProductsResponse['hierarchy']): ECharts
         right: 0,
         roam: false,
         leafDepth: 2,
+        drillDownIcon: '',
         breadcrumb: { show: true, bottom: 0, itemStyle: { color: p.grid, textStyle: { color: p.text } } },
-        label: { show: true, formatter: (x: unknown) => { const it = x as { name: string; value: number }; return `${it.name}\n${money(it.value)}`; } },
+        label: { show: true, formatter: '{b}', overflow: 'truncate' },
         upperLabel: { show: true, height: 20, color: '#fff' },
         levels: [{ itemStyle: { borderWidth: 2, gapWidth: 2, borderColor: p.background } }, { itemStyle: { gapWidth: 1 } }, {}],
       },
@@ -114,7 +115,12 @@ function Products({ data, metric, setMetric }: { data: ProductsResponse; metric:
         </label>
       </div>
       <section className="grid">
-        <Chart title={`Top products by ${label}`} table={productTable} height={360} option={(p) => ranked(p, data.topProducts, metric)} />
+        <Chart
+          title={`Top products by ${label}`}
+          table={productTable}
+          height={360}
+          option={(p) => ranked(p, data.topProducts.map((x) => ({ ...x, name: x.brand ? `${x.productId} (${x.brand})` : x.productId })), metric)}
+        />
         <Chart title={`Top brands by ${label}`} table={tableOf(data.topBrands, ['name', 'revenue', 'views', 'purchases', 'conversion'])} height={360} option={(p) => ranked(p, data.topBrands, metric)} />
         <Chart title={`Top categories by ${label}`} table={tableOf(data.topCategories, ['name', 'revenue', 'views', 'purchases', 'conversion'])} height={360} option={(p) => ranked(p, data.topCategories, metric)} />
         <Chart title="Category hierarchy by revenue" table={tableOf(data.hierarchy, ['l1', 'l2', 'l3', 'revenue', 'views'])} height={360} option={(p) => treemapOption(p, data.hierarchy)} />

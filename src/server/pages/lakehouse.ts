@@ -1,0 +1,118 @@
+/**
+ * Lakehouse: every Delta table under the lake with version, rows, files and size; a table's
+ * history (one snapshot per version, so rows and files are as they were then); the table as of a
+ * version, counted and sampled through a view over that version's files; and the difference
+ * between two versions in rows and files.
+ */
+import { FsLogStore } from '../../delta/log-store.js';
+import { listCommits, readCommit, type Snapshot } from '../../delta/snapshot.js';
+import { DeltaError } from '../../delta/errors.js';
+import { quoteIdent } from '../../engine/session.js';
+import type { Catalog } from '../catalog.js';
+import { NotFoundError } from '../errors.js';
+import { num } from '../sql.js';
+import type { HistoryEntry, LakehouseResponse, TableAtVersionResponse, TableDiffResponse, TableHistoryResponse } from '../types.js';
+
+/** History shows at most this many recent versions; older ones stay reachable by time travel. */
+const HISTORY_LIMIT = 60;
+const SAMPLE_ROWS = 20;
+const TIME_TRAVEL_VIEW = 'time_travel';
+
+function totals(snapshot: Snapshot): { rows: number | null; files: number; bytes: number } {
+  let rows: number | null = 0;
+  let bytes = 0;
+  for (const f of snapshot.files) {
+    bytes += f.add.size;
+    const n = f.stats?.numRecords;
+    rows = rows === null || n === undefined ? null : rows + n;
+  }
+  return { rows, files: snapshot.files.length, bytes };
+}
+
+function requireTable(catalog: Catalog, name: string): void {
+  if (!catalog.lake.tableNames().includes(name)) throw new NotFoundError(`no table "${name}" in the lake ${catalog.lakeDir}`);
+}
+
+async function snapshotAt(catalog: Catalog, name: string, version?: number): Promise<Snapshot> {
+  try {
+    const snapshot = await catalog.lake.snapshot(name, version === undefined ? {} : { version });
+    if (!snapshot) throw new NotFoundError(`no table "${name}" in the lake`);
+    return snapshot;
+  } catch (error) {
+    if (error instanceof DeltaError) throw new NotFoundError(`${name} has no version ${version}: ${error.message}`);
+    throw error;
+  }
+}
+
+export async function lakeTables(catalog: Catalog): Promise<LakehouseResponse> {
+  const tables = [];
+  for (const name of catalog.lake.tableNames()) {
+    const snapshot = await snapshotAt(catalog, name);
+    const commit = await readCommit(new FsLogStore(catalog.lake.path(name)), snapshot.version).catch(() => []);
+    const info = commit.find((a) => 'commitInfo' in a);
+    tables.push({
+      name,
+      version: snapshot.version,
+      ...totals(snapshot),
+      lastModified: new Date(snapshot.timestamp).toISOString(),
+      lastOperation: info && 'commitInfo' in info ? (info.commitInfo.operation ?? null) : null,
+    });
+  }
+  return { tables };
+}
+
+export async function tableHistory(catalog: Catalog, name: string): Promise<TableHistoryResponse> {
+  requireTable(catalog, name);
+  const store = new FsLogStore(catalog.lake.path(name));
+  const commits = (await listCommits(store)).slice(-HISTORY_LIMIT);
+  const history: HistoryEntry[] = [];
+  for (const { version, modificationTime } of commits) {
+    const actions = await readCommit(store, version);
+    const info = actions.find((a) => 'commitInfo' in a);
+    const commitInfo = info && 'commitInfo' in info ? info.commitInfo : undefined;
+    const snapshot = await snapshotAt(catalog, name, version).catch(() => undefined);
+    const t = snapshot ? totals(snapshot) : { rows: null, files: 0, bytes: 0 };
+    history.push({
+      version,
+      timestamp: new Date(commitInfo?.inCommitTimestamp ?? commitInfo?.timestamp ?? modificationTime).toISOString(),
+      operation: commitInfo?.operation ?? null,
+      ...t,
+      metrics: commitInfo?.operationMetrics ?? {},
+    });
+  }
+  return { name, history };
+}
+
+export async function tableAtVersion(catalog: Catalog, name: string, version: number): Promise<TableAtVersionResponse> {
+  requireTable(catalog, name);
+  const snapshot = await snapshotAt(catalog, name, version);
+  const t = totals(snapshot);
+  const view = quoteIdent(TIME_TRAVEL_VIEW);
+  // Binding the view and reading it are one unit: another time-travel request must not rebind between.
+  const { rows, columns, sample } = await catalog.exclusive(async () => {
+    await catalog.lake.view(TIME_TRAVEL_VIEW, name, { version });
+    const [count] = await catalog.session.all<{ n: bigint }>(`select count(*) as n from ${view}`);
+    const cols = await catalog.session.describe(`select * from ${view}`);
+    const sampled = await catalog.session.json(`select * from ${view} limit ${SAMPLE_ROWS}`);
+    return { rows: Number(count?.n ?? 0), columns: cols, sample: sampled };
+  });
+  return { name, version: snapshot.version, rows, files: t.files, bytes: t.bytes, columns, sample };
+}
+
+export async function tableDiff(catalog: Catalog, name: string, from: number, to: number): Promise<TableDiffResponse> {
+  requireTable(catalog, name);
+  const a = await snapshotAt(catalog, name, from);
+  const b = await snapshotAt(catalog, name, to);
+  const before = new Set(a.files.map((f) => f.path));
+  const after = new Set(b.files.map((f) => f.path));
+  const ta = totals(a);
+  const tb = totals(b);
+  return {
+    name,
+    from: { version: a.version, rows: ta.rows, files: ta.files },
+    to: { version: b.version, rows: tb.rows, files: tb.files },
+    rowDelta: ta.rows === null || tb.rows === null ? null : num(tb.rows - ta.rows),
+    filesAdded: [...after].filter((p) => !before.has(p)).length,
+    filesRemoved: [...before].filter((p) => !after.has(p)).length,
+  };
+}

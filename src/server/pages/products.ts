@@ -1,0 +1,107 @@
+/**
+ * Products: top products, brands and categories by revenue, views or conversion, the category
+ * hierarchy, price bands against conversion, and products viewed often but rarely bought. One
+ * statement: the filtered events are folded once per product (a materialised CTE) and every
+ * section is a small grouping of that, returned as rows tagged with their section.
+ */
+import type { Catalog } from '../catalog.js';
+import { dateRange } from '../context.js';
+import { period, type Filters } from '../filters.js';
+import { FILTERED_EVENTS, eventParams, num, ratio } from '../sql.js';
+import type { ProductsResponse, RankedItem } from '../types.js';
+
+export const PRODUCTS_TABLES = ['gold.fact_events', 'gold.dim_category', 'gold.kpi_daily'];
+
+export type Metric = 'revenue' | 'views' | 'conversion';
+
+/** Conversion ranks only items with enough views to mean something. */
+const MIN_VIEWS = 5;
+
+/** Order clauses from a closed list; the request picks a key, never SQL. */
+const ORDER: Record<Metric, string> = {
+  revenue: 'revenue desc, purchases desc, name',
+  views: 'views desc, revenue desc, name',
+  conversion: `case when views >= ${MIN_VIEWS} then purchases / views end desc nulls last, views desc, name`,
+};
+
+const PRICE_BANDS = ['< $10', '$10–50', '$50–100', '$100–250', '$250–500', '$500–1000', '$1000 +'];
+
+const productsSql = (metric: Metric) => `
+  with ev as (${FILTERED_EVENTS}),
+  p as materialized (
+    select product_id, product_id::varchar as name, any_value(brand) as brand, any_value(category_l1) as l1,
+           any_value(category_l2) as l2, any_value(category_l3) as l3,
+           count(*) filter (where event_type = 'view') as views,
+           count(*) filter (where event_type = 'purchase') as purchases,
+           coalesce(sum(revenue), 0)::double as revenue
+    from ev group by product_id
+  ),
+  overall as (select sum(purchases) / nullif(sum(views), 0)::double as rate from p),
+  top_products as (select 'product' as kind, name, brand, l1, null as l2, null as l3, views, purchases, revenue from p order by ${ORDER[metric]} limit 10),
+  brands as (
+    select coalesce(brand, 'no brand') as name, sum(views) as views, sum(purchases) as purchases, sum(revenue) as revenue from p group by 1
+  ),
+  top_brands as (select 'brand' as kind, name, null as brand, null as l1, null as l2, null as l3, views, purchases, revenue from brands order by ${ORDER[metric]} limit 10),
+  categories as (
+    select l1 as name, sum(views) as views, sum(purchases) as purchases, sum(revenue) as revenue from p group by 1
+  ),
+  top_categories as (select 'category' as kind, name, null as brand, null as l1, null as l2, null as l3, views, purchases, revenue from categories order by ${ORDER[metric]} limit 12),
+  tree as (
+    select 'tree' as kind, coalesce(l3, '') as name, null as brand, l1, coalesce(l2, '') as l2, coalesce(l3, '') as l3,
+           sum(views) as views, sum(purchases) as purchases, sum(revenue) as revenue
+    from p group by l1, l2, l3 order by revenue desc, views desc limit 80
+  ),
+  bands as (
+    select 'band' as kind,
+           (case when price < 10 then 0 when price < 50 then 1 when price < 100 then 2 when price < 250 then 3
+                 when price < 500 then 4 when price < 1000 then 5 else 6 end)::varchar as name,
+           null as brand, null as l1, null as l2, null as l3,
+           count(*) filter (where event_type = 'view') as views,
+           count(*) filter (where event_type = 'purchase') as purchases,
+           coalesce(sum(revenue), 0)::double as revenue
+    from ev where price is not null group by 2
+  ),
+  unbought as (
+    select 'unbought' as kind, name, brand, l1, null as l2, null as l3, views, purchases, revenue
+    from p cross join overall
+    where views >= ${MIN_VIEWS} and purchases / views < coalesce(overall.rate, 0) / 4
+    order by views desc, name limit 10
+  )
+  select * from top_products union all select * from top_brands union all select * from top_categories
+  union all select * from tree union all select * from bands union all select * from unbought`;
+
+export async function products(catalog: Catalog, filters: Filters, metric: Metric): Promise<ProductsResponse> {
+  const blank: ProductsResponse = { topProducts: [], topBrands: [], topCategories: [], hierarchy: [], priceBands: [], viewedNotBought: [] };
+  const missing = catalog.missing(PRODUCTS_TABLES);
+  if (missing.length) return { ...blank, missing };
+  const range = await dateRange(catalog);
+  if (!range) return blank;
+  const p = period(filters, range);
+  if (p.from > p.to) return blank;
+  const rows = await catalog.query(productsSql(metric), eventParams(filters, p));
+  const of = (kind: string) => rows.filter((r) => r.kind === kind);
+  const ranked = (r: Record<string, unknown>): RankedItem => ({
+    name: String(r.name),
+    revenue: num(r.revenue),
+    views: num(r.views),
+    purchases: num(r.purchases),
+    conversion: ratio(r.purchases, r.views),
+  });
+  return {
+    topProducts: of('product').map((r) => ({ ...ranked(r), productId: String(r.name), brand: (r.brand as string) ?? null, category: (r.l1 as string) ?? null })),
+    topBrands: of('brand').map(ranked),
+    topCategories: of('category').map(ranked),
+    hierarchy: of('tree').map((r) => ({ l1: String(r.l1), l2: String(r.l2), l3: String(r.l3), revenue: num(r.revenue), views: num(r.views) })),
+    priceBands: of('band')
+      .sort((a, b) => Number(a.name) - Number(b.name))
+      .map((r) => ({ band: PRICE_BANDS[Number(r.name)] ?? String(r.name), views: num(r.views), purchases: num(r.purchases), conversion: ratio(r.purchases, r.views), revenue: num(r.revenue) })),
+    viewedNotBought: of('unbought').map((r) => ({
+      productId: String(r.name),
+      brand: (r.brand as string) ?? null,
+      category: (r.l1 as string) ?? null,
+      views: num(r.views),
+      purchases: num(r.purchases),
+      conversion: ratio(r.purchases, r.views),
+    })),
+  };
+}
