@@ -11,7 +11,10 @@ export async function main(argv: string[]): Promise<void> {
   const program = new Command('clicklake')
     .description('A clickstream lakehouse: REES46-format event logs to Bronze, Silver and Gold Delta tables.')
     .version('0.1.0')
+    .enablePositionalOptions() // so a command's own --version (restore, query) is not the program's
     .showHelpAfterError()
+    // Program options (--version) only before the command, so commands can take --version N.
+    .enablePositionalOptions()
     .configureOutput({ outputError: (text, write) => write(text) });
   program.exitOverride();
   for (const module of commandModules) module.register(program);
