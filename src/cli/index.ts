@@ -13,8 +13,6 @@ export async function main(argv: string[]): Promise<void> {
     .version('0.1.0')
     .enablePositionalOptions() // so a command's own --version (restore, query) is not the program's
     .showHelpAfterError()
-    // Program options (--version) only before the command, so commands can take --version N.
-    .enablePositionalOptions()
     .configureOutput({ outputError: (text, write) => write(text) });
   program.exitOverride();
   for (const module of commandModules) module.register(program);
