@@ -89,6 +89,8 @@ export interface FunnelGroup {
 
 export interface FunnelResponse extends Missing {
   steps: FunnelStep[];
+  /** Sessions that carted and also bought, over sessions that carted. */
+  cartToPurchase: Num;
   by: 'category' | 'brand';
   groups: FunnelGroup[];
   /** Minutes from a session's first view to its first purchase, bucketed. */

@@ -76,7 +76,7 @@ export function heatmapOption(p: Palette, xs: string[], ys: string[], cells: [nu
         return `${ys[value[1]]} ${xs[value[0]]}<br/>${name}: <b>${formatters[format](value[2])}</b>`;
       },
     },
-    grid: { left: 8, right: 8, top: 8, bottom: 56, containLabel: true },
+    grid: { left: 8, right: 8, top: 8, bottom: 64, containLabel: true },
     xAxis: { type: 'category', data: xs, axisLabel: { color: p.muted }, splitArea: { show: true } },
     yAxis: { type: 'category', data: ys, axisLabel: { color: p.muted }, splitArea: { show: true } },
     visualMap: {

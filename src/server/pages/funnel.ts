@@ -17,6 +17,7 @@ const STEPS_GOLD = `
     count(*) filter (where views > 0) as view_sessions,
     count(*) filter (where carts > 0) as cart_sessions,
     count(*) filter (where purchases > 0) as purchase_sessions,
+    count(*) filter (where carts > 0 and purchases > 0) as carted_and_purchased,
     count(distinct user_id) filter (where views > 0) as view_users,
     count(distinct user_id) filter (where carts > 0) as cart_users,
     count(distinct user_id) filter (where purchases > 0) as purchase_users
@@ -24,11 +25,16 @@ const STEPS_GOLD = `
   where session_date between $from::date and $to::date`;
 
 const STEPS_FILTERED = `
-  with ev as (${FILTERED_EVENTS})
+  with ev as (${FILTERED_EVENTS}),
+  s as (
+    select session_id from ev where session_id is not null
+    group by session_id having bool_or(event_type = 'cart') and bool_or(event_type = 'purchase')
+  )
   select
     count(distinct session_id) filter (where event_type = 'view') as view_sessions,
     count(distinct session_id) filter (where event_type = 'cart') as cart_sessions,
     count(distinct session_id) filter (where event_type = 'purchase') as purchase_sessions,
+    (select count(*) from s) as carted_and_purchased,
     count(distinct user_id) filter (where event_type = 'view') as view_users,
     count(distinct user_id) filter (where event_type = 'cart') as cart_users,
     count(distinct user_id) filter (where event_type = 'purchase') as purchase_users
@@ -37,14 +43,21 @@ const STEPS_FILTERED = `
 /** Group key chosen from a closed list; the text is fixed, never taken from the request. */
 const GROUP_KEY = { category: 'category_l1', brand: "coalesce(brand, 'no brand')" } as const;
 
+/** Per group, the sessions reaching each step within that group (as `funnel_daily` counts them). */
 const groupsSql = (by: keyof typeof GROUP_KEY) => `
-  with ev as (${FILTERED_EVENTS})
-  select ${GROUP_KEY[by]} as name,
-    count(*) filter (where event_type = 'view') as views,
-    count(*) filter (where event_type = 'cart') as carts,
-    count(*) filter (where event_type = 'purchase') as purchases
-  from ev
-  group by 1
+  with ev as (${FILTERED_EVENTS}),
+  s as (
+    select ${GROUP_KEY[by]} as name, session_id,
+           bool_or(event_type = 'view') as viewed, bool_or(event_type = 'cart') as carted, bool_or(event_type = 'purchase') as purchased
+    from ev where session_id is not null group by all
+  )
+  select name,
+    count(*) filter (where viewed) as views,
+    count(*) filter (where carted) as carts,
+    count(*) filter (where purchased) as purchases,
+    count(*) filter (where carted and purchased) as carted_and_purchased
+  from s
+  group by name
   order by views desc, name
   limit 15`;
 
@@ -82,7 +95,7 @@ const ABANDONMENT = `
   order by abandoned / count(*) filter (where carted) desc, category`;
 
 export async function funnel(catalog: Catalog, filters: Filters, by: 'category' | 'brand'): Promise<FunnelResponse> {
-  const blank: FunnelResponse = { steps: [], by, groups: [], timeToPurchase: [], medianMinutesToPurchase: null, abandonmentByCategory: [] };
+  const blank: FunnelResponse = { steps: [], cartToPurchase: null, by, groups: [], timeToPurchase: [], medianMinutesToPurchase: null, abandonmentByCategory: [] };
   const missing = catalog.missing(FUNNEL_TABLES);
   if (missing.length) return { ...blank, missing };
   const range = await dateRange(catalog);
@@ -102,6 +115,7 @@ export async function funnel(catalog: Catalog, filters: Filters, by: 'category' 
       sessions: num(steps?.[`${step}_sessions`]),
       users: num(steps?.[`${step}_users`]),
     })),
+    cartToPurchase: ratio(steps?.carted_and_purchased, steps?.cart_sessions),
     by,
     groups: groups.map((g) => ({
       name: String(g.name),
@@ -109,7 +123,7 @@ export async function funnel(catalog: Catalog, filters: Filters, by: 'category' 
       carts: num(g.carts),
       purchases: num(g.purchases),
       viewToCart: ratio(g.carts, g.views),
-      cartToPurchase: ratio(g.purchases, g.carts),
+      cartToPurchase: ratio(g.carted_and_purchased, g.carts),
       conversion: ratio(g.purchases, g.views),
     })),
     timeToPurchase: BUCKETS.map((bucket, i) => ({ bucket, sessions: num(times.find((t) => Number(t.bucket) === i)?.sessions) ?? 0 })),

@@ -41,7 +41,7 @@ function funnelOption(p: Palette, steps: FunnelResponse['steps'], key: 'sessions
         top: 16,
         bottom: 8,
         minSize: '10%',
-        label: { show: true, position: 'inside', color: '#fff', formatter: (x: unknown) => { const it = x as { name: string; value: number }; return `${it.name}\n${compact(it.value)} · ${pct(it.value / top)}`; } },
+        label: { show: true, position: 'inside', color: '#fff', lineHeight: 16, formatter: (x: unknown) => { const it = x as { name: string; value: number }; return `${it.name}\n${compact(it.value)} · ${pct(it.value / top)}`; } },
         data: steps.map((s) => ({ name: s.step, value: Number(s[key] ?? 0) })),
       },
     ],
@@ -51,7 +51,8 @@ function funnelOption(p: Palette, steps: FunnelResponse['steps'], key: 'sessions
 function Funnel({ data, by, setBy }: { data: FunnelResponse; by: string; setBy: (by: string) => void }) {
   const [view, cart, purchase] = data.steps;
   const viewToCart = view?.sessions && cart?.sessions !== null ? Number(cart?.sessions) / view.sessions : null;
-  const cartToBuy = cart?.sessions && purchase?.sessions !== null ? Number(purchase?.sessions) / cart.sessions : null;
+  // Of the sessions that carted, the share that also bought (some purchases skip the cart event).
+  const cartToBuy = data.cartToPurchase;
   const overall = view?.sessions ? Number(purchase?.sessions ?? 0) / view.sessions : null;
   const worst = viewToCart !== null && cartToBuy !== null ? (viewToCart < cartToBuy ? 'view → cart' : 'cart → purchase') : null;
   const groups = data.groups;
