@@ -12,9 +12,10 @@ import * as history from './history.js';
 import * as restore from './restore.js';
 import * as vacuum from './vacuum.js';
 import * as optimize from './optimize.js';
+import * as deltaCat from './delta-cat.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [run, query, tables, quality, serve, history, restore, vacuum, optimize];
+export const commandModules: CommandModule[] = [run, query, tables, quality, serve, history, restore, vacuum, optimize, deltaCat];
