@@ -13,9 +13,9 @@ import { Lake } from '../engine/lake.js';
 import type { BatchCheck, CheckVerdict, QualityHook } from '../pipeline/quality-hook.js';
 import type { Effects } from '../effects.js';
 import { silentEffects } from '../effects.js';
-import type { TableExpectations } from './expectations.js';
+import { scopeOf } from './expectations.js';
 import { layerOf, ruleSetFor } from './rulesets.js';
-import { runExpectations } from './run.js';
+import { runAggregates, runRowScan, type ExpectationResult, type RowSubject } from './run.js';
 import { recordResults, type RecordedResult } from './store.js';
 import { relationsFor } from './relations.js';
 import { loadQualityConfig, type QualityConfig } from './config.js';
@@ -25,13 +25,6 @@ export interface GateOptions {
   /** Severity overrides; read from the lake's quality.json when absent. */
   config?: QualityConfig;
 }
-
-/** The Silver columns of the typed batch's clean rows, before deduplication. */
-const SILVER_CANDIDATE = `SELECT event_time_v AS event_time, event_type_v AS event_type, product_id_v AS product_id,
-  category_id_v AS category_id, category_code_v AS category_code, brand_v AS brand, price_v AS price,
-  user_id_v AS user_id, CAST(user_session_v AS VARCHAR) AS user_session,
-  CAST(event_time_v AS DATE) AS event_date, CAST(hour(event_time_v) AS INTEGER) AS event_hour,
-  CAST(isodow(event_time_v) AS INTEGER) AS day_of_week, _source_file, _source_line, _batch_id`;
 
 /** The gate as the pipeline calls it, plus the time it has spent, for the run's step timings. */
 export interface QualityGate extends QualityHook {
@@ -61,28 +54,28 @@ export function qualityGate(lakeDir: string, options: GateOptions = {}): Quality
 }
 
 async function gateOnce(lake: Lake, check: BatchCheck, config: QualityConfig, effects: Effects): Promise<CheckVerdict> {
-  const subjects = await subjectsOf(check);
-  const results: RecordedResult[] = [];
   const checkedAt = effects.now();
-  for (const { set, relation } of subjects) {
-    const relationOf = await relationsFor(lake, set, relation);
-    const snapshot = await lake.snapshot(set.table);
-    const found = await runExpectations(check.session, set, relation, relationOf, {
-      scope: 'batch',
-      severityOverrides: config.severity[set.table],
-    });
-    for (const r of found) {
-      results.push({
-        ...r,
-        runId: check.runId,
-        checkedAt,
-        layer: layerOf(set.table),
-        tableVersion: snapshot?.version ?? null,
-        batchId: check.batchIds.length === 1 ? check.batchIds[0]! : check.batchIds.length === 0 ? null : check.batchIds.join(','),
-        scope: 'batch',
-      });
-    }
+  const subjects = await subjectsOf(check, lake, config);
+  const found: ExpectationResult[] = [];
+  // Row rules of every subject in one scan of the batch: on Silver that relation is a view that
+  // types each row, so each extra pass would cost a full re-typing of the batch.
+  for (const list of await runRowScan(check.session, quoteIdent(check.relation), subjects, { scope: 'batch' })) found.push(...list);
+  for (const s of subjects) {
+    const relation = s.view ?? quoteIdent(check.relation);
+    found.push(...(await runAggregates(check.session, s.set, relation, s.relationOf, { scope: 'batch', severityOverrides: s.severityOverrides })));
   }
+  const versions = new Map<string, number | null>();
+  for (const s of subjects) versions.set(s.set.table, (await lake.snapshot(s.set.table))?.version ?? null);
+  const batchId = check.batchIds.length === 0 ? null : check.batchIds.join(',');
+  const results: RecordedResult[] = found.map((r) => ({
+    ...r,
+    runId: check.runId,
+    checkedAt,
+    layer: layerOf(r.table),
+    tableVersion: versions.get(r.table) ?? null,
+    batchId,
+    scope: 'batch',
+  }));
   await recordResults(lake, results);
   for (const r of results.filter((x) => !x.passed && x.severity === 'warn')) {
     effects.log(`quality warning: ${r.table} ${r.expectation}: observed ${r.observed}, threshold ${r.threshold}`);
@@ -100,26 +93,56 @@ function layerBelow(layer: 'silver' | 'gold'): string {
   return layer === 'silver' ? 'bronze' : 'silver';
 }
 
-/** The rule sets to run for a check, each with the relation holding its subject rows. */
-async function subjectsOf(check: BatchCheck): Promise<{ set: TableExpectations; relation: string }[]> {
+/** The Silver names of the typed batch's columns (silver/typed_batch.sql types into `*_v`). */
+const SILVER_FROM_TYPED: Record<string, string> = {
+  event_time: 't.event_time_v',
+  event_type: 't.event_type_v',
+  product_id: 't.product_id_v',
+  category_id: 't.category_id_v',
+  category_code: 't.category_code_v',
+  brand: 't.brand_v',
+  price: 't.price_v',
+  user_id: 't.user_id_v',
+  user_session: 'CAST(t.user_session_v AS VARCHAR)',
+  event_date: 'CAST(t.event_time_v AS DATE)',
+  event_hour: 'CAST(hour(t.event_time_v) AS INTEGER)',
+  day_of_week: 'CAST(isodow(t.event_time_v) AS INTEGER)',
+};
+
+interface GateSubject extends RowSubject {
+  /** A view of just this subject's rows under its own column names, for non-row rules. */
+  view?: string;
+}
+
+/** The rule sets to run for a check, each as a subject over the batch relation. */
+async function subjectsOf(check: BatchCheck, lake: Lake, config: QualityConfig): Promise<GateSubject[]> {
   const rel = quoteIdent(check.relation);
-  const subjects: { set: TableExpectations; relation: string }[] = [];
-  const add = (table: string, relation: string) => {
+  const subjects: GateSubject[] = [];
+  const add = async (table: string, part: Omit<GateSubject, 'set' | 'relationOf' | 'severityOverrides'>) => {
     const set = ruleSetFor(table);
-    if (set) subjects.push({ set, relation });
+    if (!set || !set.expectations.some((e) => scopeOf(e) === 'batch')) return;
+    const relationOf = await relationsFor(lake, set, part.view ?? rel);
+    subjects.push({ set, relationOf, severityOverrides: config.severity[table], ...part });
   };
   if (check.layer === 'silver' && (await hasColumn(check.session, rel, 'reason'))) {
-    await check.session.run(`CREATE OR REPLACE TEMP VIEW quality_silver_candidate AS ${SILVER_CANDIDATE} FROM ${rel} WHERE reason IS NULL`);
+    const silverColumns = Object.entries(SILVER_FROM_TYPED).map(([name, expr]) => `${expr} AS ${quoteIdent(name)}`).join(', ');
+    await check.session.run(
+      `CREATE OR REPLACE TEMP VIEW quality_silver_candidate AS SELECT ${silverColumns}, t._source_file, t._source_line, t._batch_id ` +
+        `FROM ${rel} AS t WHERE t.reason IS NULL`,
+    );
     await check.session.run(`CREATE OR REPLACE TEMP VIEW quality_silver_rejected AS SELECT * FROM ${rel} WHERE reason IS NOT NULL`);
-    add('bronze.events', rel);
-    add('silver.events', 'quality_silver_candidate');
-    add('silver.quarantine', 'quality_silver_rejected');
+    await add('bronze.events', {});
+    await add('silver.events', {
+      column: (name) => SILVER_FROM_TYPED[name] ?? `t.${quoteIdent(name)}`,
+      where: 't.reason IS NULL',
+      view: 'quality_silver_candidate',
+    });
+    await add('silver.quarantine', { where: 't.reason IS NOT NULL', view: 'quality_silver_rejected' });
   } else {
-    add(check.table, rel);
+    await add(check.table, {});
   }
   return subjects;
 }
-
 async function hasColumn(session: Session, relation: string, column: string): Promise<boolean> {
   return (await session.describe(`SELECT * FROM ${relation}`)).some((c) => c.name === column);
 }

@@ -25,6 +25,8 @@ import {
   sampleKeyExpr,
   uniqueQuery,
   valueDriftQuery,
+  tableColumn,
+  type ColumnRef,
   type RelationOf,
   type Sql,
   type SqlValue,
@@ -59,6 +61,21 @@ export interface RunOptions {
 
 const toNumber = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+/**
+ * One table's row rules judged over the rows of a shared relation: `where` picks the subject's
+ * rows and `column` maps its column names, so several subjects (a Bronze batch, its clean rows
+ * under Silver names, its rejected rows) are counted in a single scan.
+ */
+export interface RowSubject {
+  set: TableExpectations;
+  relationOf: RelationOf;
+  column?: ColumnRef;
+  /** A predicate over `t` built by our code (never user input); every row when absent. */
+  where?: string;
+  /** Severity per expectation name for this subject's table (RunOptions' apply otherwise). */
+  severityOverrides?: Readonly<Record<string, Severity>>;
+}
+
 /** Runs the set's rules against `subject` (a quoted relation); `relationOf` resolves other tables. */
 export async function runExpectations(
   session: Session,
@@ -67,73 +84,104 @@ export async function runExpectations(
   relationOf: RelationOf,
   options: RunOptions = {},
 ): Promise<ExpectationResult[]> {
-  const sampleLimit = options.sampleLimit ?? 5;
-  const chosen = set.expectations.filter((e) => !options.scope || scopeOf(e) === options.scope);
-  const severityOf = (e: Expectation) => options.severityOverrides?.[e.name] ?? e.severity;
-  const rows = chosen.filter(isRowExpectation);
-  const byName = new Map<string, ExpectationResult>();
-  for (const r of await runRowRules(session, set, rows, subject, relationOf, sampleLimit)) {
-    byName.set(r.expectation, { ...r, severity: severityOf(rows.find((e) => e.name === r.expectation)!) });
-  }
-  for (const e of chosen) {
-    if (isRowExpectation(e)) continue;
-    const r = await runAggregate(session, set.table, e, subject, relationOf, sampleLimit);
-    byName.set(e.name, { ...r, severity: severityOf(e) });
-  }
+  const [rows] = await runRowScan(session, subject, [{ set, relationOf }], options);
+  const aggregates = await runAggregates(session, set, subject, relationOf, options);
+  const byName = new Map([...rows!, ...aggregates].map((r) => [r.expectation, r]));
   // Declaration order, so reports read like the rule file.
-  return chosen.map((e) => byName.get(e.name)!);
+  return set.expectations.filter((e) => byName.has(e.name)).map((e) => byName.get(e.name)!);
 }
 
-async function runRowRules(
+function chosen<E extends Expectation>(rules: readonly E[], options: RunOptions): E[] {
+  return rules.filter((e) => !options.scope || scopeOf(e) === options.scope);
+}
+
+function severityOf(e: Expectation, options: RunOptions): Severity {
+  return options.severityOverrides?.[e.name] ?? e.severity;
+}
+
+/** The non-row rules of the set (unique, reconciliation, coverage, drift, rate) on `subject`. */
+export async function runAggregates(
   session: Session,
   set: TableExpectations,
-  rules: RowExpectation[],
   subject: string,
   relationOf: RelationOf,
-  sampleLimit: number,
+  options: RunOptions = {},
 ): Promise<ExpectationResult[]> {
-  if (rules.length === 0) return [];
-  const columns: string[] = [];
-  const params: SqlValue[] = [];
-  const predicates: Sql[] = [];
-  rules.forEach((rule, i) => {
-    const failing = rowFailing(rule, relationOf);
-    const scope = filterPredicate(rule.where);
-    predicates.push(failing);
-    columns.push(`count(*) FILTER (WHERE ${failing.text}) AS f${i}`, `count(*) FILTER (WHERE ${scope.text}) AS n${i}`);
-    params.push(...failing.params, ...scope.params);
-  });
-  const [counts] = await session.all(`SELECT ${columns.join(', ')} FROM ${subject} AS t`, params);
   const results: ExpectationResult[] = [];
-  for (const [i, rule] of rules.entries()) {
-    const failing = Number(counts?.[`f${i}`] ?? 0);
-    const inScope = Number(counts?.[`n${i}`] ?? 0);
-    const mostly = rule.mostly ?? 1;
-    const allowed = Math.floor((1 - mostly) * inScope + 1e-9);
-    const passed = failing <= allowed;
-    let sample: string[] = [];
-    if (failing > 0) {
-      const p = predicates[i]!;
-      const keys = await session.all<{ k: string }>(
-        `SELECT ${sampleKeyExpr(set.sampleKey)} AS k FROM ${subject} AS t WHERE ${p.text} LIMIT ${sampleLimit}`,
-        p.params,
-      );
-      sample = keys.map((k) => String(k.k));
-    }
-    results.push({
-      table: set.table,
-      expectation: rule.name,
-      kind: rule.kind,
-      severity: rule.severity,
-      passed,
-      observed: failing,
-      threshold: mostly < 1 ? `<= ${allowed} rows (mostly ${mostly})` : '= 0 rows',
-      failingRows: failing,
-      total: inScope,
-      sample,
-    });
+  for (const e of chosen(set.expectations, options)) {
+    if (isRowExpectation(e)) continue;
+    const r = await runAggregate(session, set.table, e, subject, relationOf, options.sampleLimit ?? 5);
+    results.push({ ...r, severity: severityOf(e, options) });
   }
   return results;
+}
+
+/** Counts every subject's row rules in one scan of `relation`; one result list per subject. */
+export async function runRowScan(
+  session: Session,
+  relation: string,
+  subjects: readonly RowSubject[],
+  options: RunOptions = {},
+): Promise<ExpectationResult[][]> {
+  const sampleLimit = options.sampleLimit ?? 5;
+  const plans = subjects.map((s) => ({
+    subject: s,
+    rules: chosen(s.set.expectations.filter(isRowExpectation), options),
+    col: s.column ?? tableColumn,
+    where: s.where ?? 'TRUE',
+  }));
+  const columns: string[] = [];
+  const params: SqlValue[] = [];
+  const predicates: Sql[][] = [];
+  plans.forEach((plan, si) => {
+    predicates.push([]);
+    plan.rules.forEach((rule, i) => {
+      const failing = rowFailing(rule, plan.subject.relationOf, plan.col);
+      const scope = filterPredicate(rule.where, plan.col);
+      predicates[si]!.push(failing);
+      columns.push(
+        `count(*) FILTER (WHERE (${plan.where}) AND ${failing.text}) AS f${si}_${i}`,
+        `count(*) FILTER (WHERE (${plan.where}) AND ${scope.text}) AS n${si}_${i}`,
+      );
+      params.push(...failing.params, ...scope.params);
+    });
+  });
+  if (columns.length === 0) return plans.map(() => []);
+  const [counts] = await session.all(`SELECT ${columns.join(', ')} FROM ${relation} AS t`, params);
+  const out: ExpectationResult[][] = [];
+  for (const [si, plan] of plans.entries()) {
+    const results: ExpectationResult[] = [];
+    for (const [i, rule] of plan.rules.entries()) {
+      const failing = Number(counts?.[`f${si}_${i}`] ?? 0);
+      const inScope = Number(counts?.[`n${si}_${i}`] ?? 0);
+      const mostly = rule.mostly ?? 1;
+      const allowed = Math.floor((1 - mostly) * inScope + 1e-9);
+      let sample: string[] = [];
+      if (failing > 0) {
+        const p = predicates[si]![i]!;
+        const keys = await session.all<{ k: string }>(
+          `SELECT ${sampleKeyExpr(plan.subject.set.sampleKey, plan.col)} AS k FROM ${relation} AS t ` +
+            `WHERE (${plan.where}) AND ${p.text} LIMIT ${sampleLimit}`,
+          p.params,
+        );
+        sample = keys.map((k) => String(k.k));
+      }
+      results.push({
+        table: plan.subject.set.table,
+        expectation: rule.name,
+        kind: rule.kind,
+        severity: plan.subject.severityOverrides?.[rule.name] ?? severityOf(rule, options),
+        passed: failing <= allowed,
+        observed: failing,
+        threshold: mostly < 1 ? `<= ${allowed} rows (mostly ${mostly})` : '= 0 rows',
+        failingRows: failing,
+        total: inScope,
+        sample,
+      });
+    }
+    out.push(results);
+  }
+  return out;
 }
 
 type AggregateExpectation = Exclude<Expectation, RowExpectation>;

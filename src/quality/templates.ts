@@ -36,28 +36,34 @@ export interface Sql {
 /** Resolves a table name (`silver.events`) to a quoted relation the query can read. */
 export type RelationOf = (table: string) => string;
 
-const col = (name: string) => `t.${quoteIdent(name)}`;
+/**
+ * How a row rule names a column: by default `t."column"`, but a subject may map a column to an
+ * expression over another relation's columns (Silver's names over the pipeline's typed batch), so
+ * rules of several subjects can share one scan.
+ */
+export type ColumnRef = (column: string) => string;
+export const tableColumn: ColumnRef = (name) => `t.${quoteIdent(name)}`;
 
 /** `(t.col = ?)` for a rule's optional row filter; TRUE when absent. */
-export function filterPredicate(filter: RowFilter | undefined): Sql {
+export function filterPredicate(filter: RowFilter | undefined, col: ColumnRef = tableColumn): Sql {
   if (!filter) return { text: 'TRUE', params: [] };
   return { text: `(${col(filter.column)} = ?)`, params: [filter.equals] };
 }
 
-export function notNullFailing(e: NotNull): Sql {
+export function notNullFailing(e: NotNull, col: ColumnRef = tableColumn): Sql {
   return { text: `${col(e.column)} IS NULL`, params: [] };
 }
 
-export function isNullFailing(e: IsNull): Sql {
+export function isNullFailing(e: IsNull, col: ColumnRef = tableColumn): Sql {
   return { text: `${col(e.column)} IS NOT NULL`, params: [] };
 }
 
-export function acceptedValuesFailing(e: AcceptedValues): Sql {
+export function acceptedValuesFailing(e: AcceptedValues, col: ColumnRef = tableColumn): Sql {
   const marks = e.values.map(() => '?').join(', ');
   return { text: `(${col(e.column)} IS NOT NULL AND ${col(e.column)} NOT IN (${marks}))`, params: [...e.values] };
 }
 
-export function rangeFailing(e: Range): Sql {
+export function rangeFailing(e: Range, col: ColumnRef = tableColumn): Sql {
   const parts: string[] = [];
   const params: SqlValue[] = [];
   if (e.min !== undefined) {
@@ -71,12 +77,12 @@ export function rangeFailing(e: Range): Sql {
   return { text: `(${col(e.column)} IS NOT NULL AND (${parts.join(' OR ')}))`, params };
 }
 
-export function formatFailing(e: Format): Sql {
+export function formatFailing(e: Format, col: ColumnRef = tableColumn): Sql {
   const c = col(e.column);
   return { text: `(${c} IS NOT NULL AND NOT regexp_full_match(CAST(${c} AS VARCHAR), ?))`, params: [e.pattern] };
 }
 
-export function relationshipFailing(e: Relationship, relationOf: RelationOf): Sql {
+export function relationshipFailing(e: Relationship, relationOf: RelationOf, col: ColumnRef = tableColumn): Sql {
   const c = col(e.column);
   return {
     text: `(${c} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${relationOf(e.to)} AS r WHERE r.${quoteIdent(e.field)} = ${c}))`,
@@ -85,42 +91,42 @@ export function relationshipFailing(e: Relationship, relationOf: RelationOf): Sq
 }
 
 /** The failing-row predicate of any row-level rule, its row filter included. */
-export function rowFailing(e: RowExpectation, relationOf: RelationOf): Sql {
-  const base = rowBase(e, relationOf);
+export function rowFailing(e: RowExpectation, relationOf: RelationOf, col: ColumnRef = tableColumn): Sql {
+  const base = rowBase(e, relationOf, col);
   if (!e.where) return base;
-  const filter = filterPredicate(e.where);
+  const filter = filterPredicate(e.where, col);
   return { text: `(${filter.text} AND ${base.text})`, params: [...filter.params, ...base.params] };
 }
 
-function rowBase(e: RowExpectation, relationOf: RelationOf): Sql {
+function rowBase(e: RowExpectation, relationOf: RelationOf, col: ColumnRef): Sql {
   switch (e.kind) {
     case 'not_null':
-      return notNullFailing(e);
+      return notNullFailing(e, col);
     case 'is_null':
-      return isNullFailing(e);
+      return isNullFailing(e, col);
     case 'accepted_values':
-      return acceptedValuesFailing(e);
+      return acceptedValuesFailing(e, col);
     case 'range':
-      return rangeFailing(e);
+      return rangeFailing(e, col);
     case 'format':
-      return formatFailing(e);
+      return formatFailing(e, col);
     case 'relationship':
-      return relationshipFailing(e, relationOf);
+      return relationshipFailing(e, relationOf, col);
   }
 }
 
 /** A text key naming a row in samples: the key columns joined with ':'. */
-export function sampleKeyExpr(columns: readonly string[], alias = 't'): string {
-  return `concat_ws(':', ${columns.map((c) => `CAST(${alias}.${quoteIdent(c)} AS VARCHAR)`).join(', ')})`;
+export function sampleKeyExpr(columns: readonly string[], col: ColumnRef = tableColumn): string {
+  return `concat_ws(':', ${columns.map((c) => `CAST(${col(c)} AS VARCHAR)`).join(', ')})`;
 }
 
-/** Rows beyond the first per key; `total` is the number of duplicated keys. */
+/** Rows beyond the first per key; `total` is the number of rows. */
 export function uniqueQuery(e: Unique, subject: string, sampleLimit: number): Sql {
   const cols = e.columns.map((c) => `t.${quoteIdent(c)}`).join(', ');
   return {
     text: `WITH d AS (SELECT ${cols}, count(*) AS n FROM ${subject} AS t GROUP BY ${cols} HAVING count(*) > 1)
       SELECT CAST(coalesce(sum(n - 1), 0) AS DOUBLE) AS observed, CAST(coalesce(sum(n - 1), 0) AS BIGINT) AS failing,
-        count(*) AS total,
+        (SELECT count(*) FROM ${subject}) AS total,
         (SELECT list(k) FROM (SELECT ${sampleKeyExpr(e.columns)} AS k FROM d AS t ORDER BY k LIMIT ${sampleLimit})) AS sample
       FROM d`,
     params: [],

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Session, quoteIdent } from '../../src/engine/session.js';
 import { defineExpectations, type Expectation } from '../../src/quality/expectations.js';
 import { QualityDefinitionError } from '../../src/quality/errors.js';
-import { runExpectations, type ExpectationResult } from '../../src/quality/run.js';
+import { runExpectations, runRowScan, type ExpectationResult } from '../../src/quality/run.js';
 
 let session: Session;
 const relationOf = (table: string) => quoteIdent(table.replace('.', '_'));
@@ -78,7 +78,7 @@ describe('row-level kinds', () => {
 describe('aggregate kinds', () => {
   it('unique counts rows beyond the first per key, single or compound', async () => {
     expect(await one({ kind: 'unique', name: 'id_unique', severity: 'error', columns: ['id'] })).toMatchObject({
-      passed: false, observed: 1, failingRows: 1, total: 1, sample: ['5'],
+      passed: false, observed: 1, failingRows: 1, total: 6, sample: ['5'],
     });
     expect(await one({ kind: 'unique', name: 'id_kind_unique', severity: 'error', columns: ['id', 'kind'] })).toMatchObject({
       passed: true, observed: 0, failingRows: 0, sample: [],
@@ -146,6 +146,28 @@ describe('aggregate kinds', () => {
     const e: Expectation = { kind: 'rate', name: 'cart_to_purchase', severity: 'warn', numerator: { column: 'kind', equals: 'purchase' }, denominator: { column: 'kind', equals: 'cart' }, min: 0.1, max: 0.9 };
     expect(await one(e)).toMatchObject({ passed: false, observed: 1, failingRows: 1, total: 1, sample: ['1/1'], threshold: '0.1 .. 0.9' });
     expect((await one({ ...e, max: 1.5 })).passed).toBe(true);
+  });
+});
+
+describe('one scan for several subjects', () => {
+  it('counts each subject over its own rows and under its own column names', async () => {
+    const bronze = defineExpectations({ table: 'test.raw', sampleKey: ['id'], expectations: [
+      { kind: 'not_null', name: 'code_present', severity: 'warn', column: 'code' },
+    ] });
+    const silver = defineExpectations({ table: 'test.clean', sampleKey: ['id'], expectations: [
+      { kind: 'range', name: 'amount_positive', severity: 'error', column: 'amount', min: 0, exclusiveMin: true },
+      { kind: 'accepted_values', name: 'kind_known', severity: 'error', column: 'kind', values: ['view', 'cart', 'purchase'] },
+    ] });
+    const [raw, clean] = await runRowScan(session, 'ev', [
+      { set: bronze, relationOf },
+      // The clean subject sees only rows with a known kind, and reads `amount` from `price`.
+      { set: silver, relationOf, where: `t.kind <> 'refund'`, column: (c) => (c === 'amount' ? 't.price' : `t.${quoteIdent(c)}`), severityOverrides: { kind_known: 'warn' } },
+    ]);
+    expect(raw).toMatchObject([{ expectation: 'code_present', failingRows: 1, total: 6, sample: ['4'] }]);
+    expect(clean).toMatchObject([
+      { table: 'test.clean', expectation: 'amount_positive', severity: 'error', failingRows: 1, total: 5, sample: ['3'] },
+      { expectation: 'kind_known', severity: 'warn', passed: true, failingRows: 0, total: 5 },
+    ]);
   });
 });
 

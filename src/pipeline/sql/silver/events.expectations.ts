@@ -25,7 +25,7 @@ export default defineExpectations({
       description: 'A purchase at 0.00 is a tracking error (the real October month has none).',
     },
     {
-      kind: 'one_value_per_key', name: 'session_one_user', severity: 'warn', key: 'user_session', column: 'user_id', maxFraction: 0.001,
+      kind: 'one_value_per_key', name: 'session_one_user', severity: 'warn', scope: 'table', key: 'user_session', column: 'user_id', maxFraction: 0.001,
       description: 'A session belongs to one user; the real month has 349 shared sessions out of 9.2 million.',
     },
     {

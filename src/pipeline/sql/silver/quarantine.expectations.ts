@@ -15,6 +15,6 @@ export default defineExpectations({
     { kind: 'not_null', name: 'reason_present', severity: 'error', column: 'reason' },
     { kind: 'accepted_values', name: 'reason_known', severity: 'error', column: 'reason', values: QUARANTINE_REASONS },
     { kind: 'not_null', name: 'source_line_present', severity: 'error', column: '_source_line' },
-    { kind: 'unique', name: 'one_row_per_line', severity: 'error', columns: ['_source_file', '_source_line'] },
+    { kind: 'unique', name: 'one_row_per_line', severity: 'error', scope: 'table', columns: ['_source_file', '_source_line'] },
   ],
 });
