@@ -4,10 +4,10 @@
  *   prepare ──▶ attempt version v = readVersion + 1 ──put-if-absent──▶ written? ──▶ done (v)
  *                     ▲                                     │ exists
  *                     │                                     ▼
- *                     └── v = first free version ◀── read each winning commit from v on,
- *                         (after a jittered backoff)    checkConflicts(ours, winner):
- *                                                       a conflict ends the loop with
- *                                                       DeltaConcurrentModificationError
+ *                     └── v = first free version ◀── jittered backoff, then read each winning
+ *                                                   commit from v on, checkConflicts(ours, winner):
+ *                                                   a conflict ends the loop with
+ *                                                   DeltaConcurrentModificationError
  *
  * A lost race is a result ('exists'), not an error; only the loop, when a winner conflicts
  * logically or retries run out, throws. Data files the transaction wrote stay valid across
@@ -71,7 +71,11 @@ export async function commitTransaction(store: LogStore, txn: Transaction, optio
   for (let attempt = 1; attempt <= maxRetries + 1; attempt++) {
     const actions: Action[] = [{ commitInfo: commitInfoFor(txn, now()) }, ...txn.actions];
     if ((await tryCommitAt(store, version, actions)) === 'written') return { version, attempts: attempt };
-    // Lost the race: every commit from `version` up to the newest must be compatible with ours.
+    if (attempt > maxRetries) break;
+    // Back off first, then catch up: scanning right before the next attempt keeps the window in
+    // which another writer can take the version small, so retries are rarely lost again.
+    await sleep(Math.min(5 * 2 ** Math.min(attempt - 1, 6), 320) * (0.5 + random()));
+    // Every commit from `version` up to the newest must be compatible with ours.
     for (;;) {
       const winner = await readCommitActions(store, version);
       if (!winner) break;
@@ -85,10 +89,6 @@ export async function commitTransaction(store: LogStore, txn: Transaction, optio
         );
       }
       version++;
-    }
-    if (attempt <= maxRetries) {
-      const backoff = Math.min(5 * 2 ** Math.min(attempt - 1, 6), 320);
-      await sleep(backoff * (0.5 + random()));
     }
   }
   throw new DeltaConcurrentModificationError(
