@@ -50,6 +50,22 @@ export function z85Decode(text: string): Uint8Array {
   return out;
 }
 
+/** Encodes bytes (length a multiple of 4) as Z85 text. */
+export function z85Encode(bytes: Uint8Array): string {
+  if (bytes.length % 4 !== 0) throw new Error(`Z85 input length ${bytes.length} is not a multiple of 4`);
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 4) {
+    let value = ((bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!) >>> 0;
+    const chunk: string[] = [];
+    for (let j = 0; j < 5; j++) {
+      chunk.unshift(Z85_CHARS[value % 85]!);
+      value = Math.floor(value / 85);
+    }
+    out += chunk.join('');
+  }
+  return out;
+}
+
 /** The file a `u` or `p` descriptor points to, relative to the table root (or absolute for `p`). */
 export function deletionVectorPath(dv: DeletionVectorDescriptor): string {
   if (dv.storageType === 'p') return dv.pathOrInlineDv;
