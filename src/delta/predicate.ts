@@ -40,6 +40,14 @@ type Token = { type: 'ident' | 'qident' | 'string' | 'number' | 'op' | 'punct' |
 
 const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'IN', 'BETWEEN', 'IS', 'NULL', 'TRUE', 'FALSE', 'DATE', 'TIMESTAMP']);
 
+/** A sign starts a number unless it follows a value (then it would be an operator, which we lack). */
+function signAllowed(previous: Token | undefined): boolean {
+  if (!previous) return false;
+  if (previous.type === 'op') return true;
+  if (previous.type === 'punct') return previous.text !== ')';
+  return previous.type === 'ident' && KEYWORDS.has(previous.text.toUpperCase());
+}
+
 function tokenize(input: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
@@ -66,7 +74,7 @@ function tokenize(input: string): Token[] {
       continue;
     }
     const num = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/.exec(input.slice(i));
-    if (num && (/\d|\./.test(c) || (/[+-]/.test(c) && tokens.at(-1)?.type === 'op'))) {
+    if (num && (/\d|\./.test(c) || (/[+-]/.test(c) && signAllowed(tokens.at(-1))))) {
       tokens.push({ type: 'number', text: num[0], pos: start });
       i += num[0].length;
       continue;
