@@ -31,7 +31,12 @@ export class DuckDbFileRewriter implements FileRewriter {
       : `SELECT ${dataColumns.map(quoteIdent).join(', ')} FROM (${scan}) AS s`;
     const folder = dirname(files[0]!.path);
     const prefix = folder === '.' ? '' : `${folder}/`;
-    const written = await writeDataFiles(this.session, join(store.root, folder), sql, { targetFileSize: options.targetSize });
+    // Rows per target-sized file, estimated from the inputs, bound the row group size so that
+    // DuckDB (which cuts files between row groups) can get near the target.
+    const rows = files.reduce((n, f) => n + (f.stats?.numRecords ?? 0), 0);
+    const bytes = files.reduce((n, f) => n + f.add.size, 0);
+    const rowGroupSize = rows > 0 && bytes > 0 ? Math.min(122_880, (rows / bytes) * options.targetSize) : undefined;
+    const written = await writeDataFiles(this.session, join(store.root, folder), sql, { targetFileSize: options.targetSize, rowGroupSize });
     const relocated = written.map((f) => ({ ...f, relativePath: prefix + f.relativePath }));
     const adds = addsFor(relocated, schema, partitionColumns, snapshot.metadata.configuration ?? {}, this.now(), false);
     return adds.map((add) => ({ ...add, partitionValues: { ...files[0]!.add.partitionValues } }));

@@ -46,7 +46,7 @@ export async function writeDataFiles(
   session: Session,
   tableDir: string,
   selectSql: string,
-  options: { partitionBy?: readonly string[]; targetFileSize?: number } = {},
+  options: { partitionBy?: readonly string[]; targetFileSize?: number; rowGroupSize?: number } = {},
 ): Promise<WrittenFile[]> {
   await fs.mkdir(tableDir, { recursive: true });
   const partitionBy = options.partitionBy ?? [];
@@ -56,8 +56,10 @@ export async function writeDataFiles(
   const layout = partitionBy.length
     ? `PARTITION_BY (${partitionBy.map(quoteIdent).join(', ')}), `
     : `FILE_SIZE_BYTES ${size}, `;
+  // Files are only cut between row groups, so a small target needs small row groups.
+  const rowGroups = options.rowGroupSize ? `ROW_GROUP_SIZE ${Math.max(2048, Math.floor(options.rowGroupSize))}, ` : '';
   const rows = await session.json<CopyRow & Record<string, unknown>>(
-    `COPY (${selectSql}) TO ${quoteString(tableDir)} (FORMAT parquet, COMPRESSION zstd, ${layout}APPEND, ` +
+    `COPY (${selectSql}) TO ${quoteString(tableDir)} (FORMAT parquet, COMPRESSION zstd, ${layout}${rowGroups}APPEND, ` +
       `FILENAME_PATTERN 'part-{uuid}', FILE_EXTENSION 'zstd.parquet', RETURN_STATS true)`,
   );
   const files: WrittenFile[] = [];
