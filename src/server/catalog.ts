@@ -33,6 +33,7 @@ export const DASHBOARD_TABLES = [
   'ops.quality_results',
   'ops.column_profiles',
   'ops.pipeline_runs',
+  'ops.reconciliation',
   'ops.lab_results',
 ] as const;
 

@@ -148,6 +148,8 @@ export interface QualityResponse extends Missing {
   latestRun: string | null;
   verdicts: { layer: string | null; table: string | null; check: string; status: string; observed: string | null; expected: string | null; detail: string | null }[];
   reconciliation: { stage: string; rows: Num }[];
+  /** Per ingested batch: Bronze rows = Silver rows + quarantined + duplicates removed. */
+  batches: { batch: string; run: string; recordedAt: string | null; bronze: Num; silver: Num; quarantined: Num; duplicates: Num; balanced: boolean }[];
   quarantine: { reason: string; rows: Num }[];
   runs: { run: string; at: string | null; passed: Num; failed: Num; total: Num }[];
   profiles: { table: string; column: string; nullFraction: Num; distinct: Num; min: string | null; max: string | null }[];

@@ -7,7 +7,7 @@ import type { Catalog } from '../catalog.js';
 import { num } from '../sql.js';
 import type { QualityResponse } from '../types.js';
 
-export const QUALITY_TABLES = ['ops.quality_results', 'ops.column_profiles', 'silver.quarantine'];
+export const QUALITY_TABLES = ['ops.quality_results', 'ops.column_profiles', 'ops.reconciliation', 'silver.quarantine'];
 
 const RECONCILED = [
   ['bronze.events', 'Bronze events'],
@@ -34,12 +34,16 @@ const PROFILES = `
   from ops_column_profiles as p join latest as l on p.table_name = l.table_name and p.profiled_at = l.at
   order by p.table_name, p.column_name`;
 
+const BATCHES = `
+  select batch_id, run_id, recorded_at, bronze_rows, silver_rows, quarantined_rows, duplicate_rows, balanced
+  from ops_reconciliation order by recorded_at desc, batch_id limit 50`;
+
 const QUARANTINE = `select reason, count(*) as rows from silver_quarantine group by reason order by rows desc, reason`;
 
 export async function quality(catalog: Catalog): Promise<QualityResponse> {
   const missing = catalog.missing(QUALITY_TABLES);
   const has = (t: string) => catalog.exists(t);
-  const reconciliation = [];
+  const reconciliation: { stage: string; rows: number | null }[] = [];
   for (const [table, stage] of RECONCILED) {
     if (!has(table)) continue;
     const info = await catalog.lake.info(table);
@@ -49,6 +53,9 @@ export async function quality(catalog: Catalog): Promise<QualityResponse> {
   const runs = has('ops.quality_results') ? await catalog.query(RUNS) : [];
   const profiles = has('ops.column_profiles') ? await catalog.query(PROFILES) : [];
   const quarantine = has('silver.quarantine') ? await catalog.query(QUARANTINE) : [];
+  const batches = has('ops.reconciliation') ? await catalog.query(BATCHES) : [];
+  const duplicates = batches.reduce((a, b) => a + Number(b.duplicate_rows ?? 0), 0);
+  if (batches.length) reconciliation.splice(2, 0, { stage: 'Duplicates removed', rows: duplicates });
   return {
     ...(missing.length ? { missing } : {}),
     latestRun: verdicts[0] ? String(verdicts[0].checked_at) : null,
@@ -62,6 +69,16 @@ export async function quality(catalog: Catalog): Promise<QualityResponse> {
       detail: `${String(v.kind)}, ${String(v.severity)}; ${v.failing_rows ?? 0} of ${v.total_rows ?? '?'} failing`,
     })),
     reconciliation,
+    batches: batches.map((b) => ({
+      batch: String(b.batch_id),
+      run: String(b.run_id),
+      recordedAt: b.recorded_at ? String(b.recorded_at) : null,
+      bronze: num(b.bronze_rows),
+      silver: num(b.silver_rows),
+      quarantined: num(b.quarantined_rows),
+      duplicates: num(b.duplicate_rows),
+      balanced: Boolean(b.balanced),
+    })),
     quarantine: quarantine.map((q) => ({ reason: String(q.reason), rows: num(q.rows) })),
     runs: runs.reverse().map((r) => ({ run: String(r.run_id), at: r.at ? String(r.at) : null, passed: num(r.passed), failed: num(r.failed), total: num(r.total) })),
     profiles: profiles.map((p) => ({

@@ -49,6 +49,15 @@ function Quality({ data }: { data: QualityResponse }) {
         question="Can we trust the numbers?"
         answer={
           <>
+            {data.batches.length ? (
+              <>
+                <strong>
+                  {data.batches.filter((b) => b.balanced).length} of {data.batches.length}
+                </strong>{' '}
+                batches reconcile (Bronze = Silver + quarantined + duplicates)
+                {total ? '; ' : ''}
+              </>
+            ) : null}
             {total ? (
               <>
                 <strong>
@@ -56,7 +65,7 @@ function Quality({ data }: { data: QualityResponse }) {
                 </strong>{' '}
                 checks passed in the latest run{failed ? <>, {failed} failed</> : null}
               </>
-            ) : (
+            ) : data.batches.length ? null : (
               'No checks recorded yet'
             )}
             {bronze ? <>; {integer(quarantined)} rows ({pct(quarantined / bronze, 2)} of Bronze) were quarantined</> : null}.
@@ -88,8 +97,44 @@ function Quality({ data }: { data: QualityResponse }) {
           }
         />
       </section>
+      <h2>Batches reconciled</h2>
+      {data.batches.length ? (
+        <div className="card scroll">
+          <table className="data" data-table="batches">
+            <thead>
+              <tr>
+                <th>Batch</th>
+                <th>Recorded</th>
+                <th className="num">Bronze</th>
+                <th className="num">Silver</th>
+                <th className="num">Quarantined</th>
+                <th className="num">Duplicates</th>
+                <th>Balanced</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.batches.map((b) => (
+                <tr key={b.batch}>
+                  <td title={`run ${b.run}`}>{b.batch}</td>
+                  <td>{b.recordedAt ?? ''}</td>
+                  <td className="num">{integer(b.bronze)}</td>
+                  <td className="num">{integer(b.silver)}</td>
+                  <td className="num">{integer(b.quarantined)}</td>
+                  <td className="num">{integer(b.duplicates)}</td>
+                  <td>
+                    <span className={`badge ${b.balanced ? 'pass' : 'fail'}`}>{b.balanced ? 'yes' : 'no'}</span>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : (
+        <Empty>No batch reconciliation recorded yet.</Empty>
+      )}
       <h2>Latest verdicts</h2>
-      <div className="card scroll">
+      {data.verdicts.length === 0 ? <Empty>No expectation results recorded yet: the checks write them to ops.quality_results.</Empty> : null}
+      <div className="card scroll" hidden={data.verdicts.length === 0}>
         <table className="data" data-table="verdicts">
           <thead>
             <tr>
