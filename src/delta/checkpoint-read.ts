@@ -8,7 +8,7 @@
  */
 import { ACTION_KEYS, parseCommit, type Action } from './actions.js';
 import { DeltaLogCorruptError } from './errors.js';
-import { isNotFound, type FileInfo, type LogStore } from './log-store.js';
+import { isNotFound, type LogStore } from './log-store.js';
 import type { ParquetReader } from './parquet.js';
 import type { CheckpointRef } from './log-segment.js';
 import { LOG_DIR, decodeActionPath, isAbsolutePath } from './table-path.js';
@@ -134,5 +134,3 @@ function dropNulls(value: unknown): unknown {
   }
   return out;
 }
-
-export type { FileInfo };

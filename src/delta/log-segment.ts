@@ -28,6 +28,8 @@ export interface LogListing {
   latest: number;
   /** Oldest commit version present. */
   earliestCommit?: number;
+  /** Multi-part checkpoints with parts missing (skipped), named for error messages. */
+  incomplete: { version: number; missing: string }[];
 }
 
 export interface LogSegment {
@@ -62,18 +64,20 @@ export async function listLog(store: LogStore): Promise<LogListing> {
     }
   }
   const checkpoints: CheckpointRef[] = [];
+  const incomplete: { version: number; missing: string }[] = [];
   for (const group of groups.values()) {
     // An incomplete multi-part checkpoint is skipped, as the protocol asks: an older checkpoint
     // or the commits themselves still give the right state.
-    if (group.parts.size !== group.of) continue;
     const files: FileInfo[] = [];
     for (let i = 1; i <= group.of; i++) {
       const part = group.parts.get(i);
-      if (!part) break;
-      files.push(part);
+      if (part) files.push(part);
+      else {
+        const v = String(group.ref.version).padStart(20, '0');
+        incomplete.push({ version: group.ref.version, missing: `${LOG_DIR}/${v}.checkpoint.${String(i).padStart(10, '0')}.${String(group.of).padStart(10, '0')}.parquet` });
+      }
     }
-    if (files.length !== group.of) continue;
-    checkpoints.push({ ...group.ref, files });
+    if (files.length === group.of && group.parts.size === group.of) checkpoints.push({ ...group.ref, files });
   }
   // Among checkpoints of one version prefer classic (one file), then v2, then multi-part.
   const rank = { classic: 0, v2: 1, 'multi-part': 2 } as const;
@@ -88,7 +92,7 @@ export async function listLog(store: LogStore): Promise<LogListing> {
   if (latest < 0) {
     throw new DeltaTableNotFoundError(`no Delta table at ${store.location}: ${LOG_DIR}/ has no commits or checkpoints`, store.location);
   }
-  return { table: store.location, commits, checkpoints, latest, earliestCommit };
+  return { table: store.location, commits, checkpoints, latest, earliestCommit, incomplete };
 }
 
 /** Picks the files for `version` (default: latest) and checks the segment's invariants. */
@@ -105,6 +109,15 @@ export function buildLogSegment(listing: LogListing, version?: number): LogSegme
   for (const c of listing.checkpoints) if (c.version <= target) checkpoint = c; // ascending: keeps the newest
   const from = checkpoint ? checkpoint.version + 1 : 0;
   if (!checkpoint && !listing.commits.has(0)) {
+    const broken = listing.incomplete.find((c) => c.version <= target);
+    if (broken) {
+      throw new DeltaLogCorruptError(
+        `${table}: checkpoint ${broken.version} is incomplete (${broken.missing} is missing) and the commits before it were cleaned up`,
+        broken.missing,
+        table,
+        target,
+      );
+    }
     throw new DeltaVersionNotFoundError(
       `version ${target} of ${table} cannot be reconstructed: no checkpoint at or before it and commits before ${listing.earliestCommit ?? '?'} were cleaned up`,
       table,

@@ -182,5 +182,3 @@ async function readCommitFiles(store: LogStore, files: { version: number; file: 
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
   return out;
 }
-
-export { readCommitFile as readCommitAt };

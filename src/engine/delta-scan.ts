@@ -9,7 +9,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { physicalName, type ColumnMappingMode } from '../delta/column-mapping.js';
+import { needsRenaming, physicalName, type ColumnMappingMode } from '../delta/column-mapping.js';
 import { loadDeletionVector } from '../delta/deletion-vectors.js';
 import { DeltaError } from '../delta/errors.js';
 import type { LogStore } from '../delta/log-store.js';
@@ -143,27 +143,20 @@ function columnExpr(expr: string, type: DataType, mode: ColumnMappingMode): stri
     case 'decimal':
       return `CAST(${expr} AS ${duckType(type)})`;
     case 'struct': {
-      if (!renames(type, mode)) return expr;
+      if (!needsRenaming(type, mode)) return expr;
       const parts = type.fields.map(
         (f: StructField) => `${quoteIdent(f.name)} := ${columnExpr(`${expr}.${quoteIdent(physicalName(f, mode))}`, f.type, mode)}`,
       );
       return `CASE WHEN ${expr} IS NULL THEN NULL ELSE struct_pack(${parts.join(', ')}) END`;
     }
     case 'array':
-      if (!renames(type.elementType, mode)) return expr;
+      if (!needsRenaming(type.elementType, mode)) return expr;
       return `list_transform(${expr}, lambda __e: ${columnExpr('__e', type.elementType, mode)})`;
     case 'map':
-      if (!renames(type.keyType, mode) && !renames(type.valueType, mode)) return expr;
+      if (!needsRenaming(type.keyType, mode) && !needsRenaming(type.valueType, mode)) return expr;
       return `map_from_entries(list_transform(map_entries(${expr}), lambda __m: struct_pack(key := ${columnExpr('__m.key', type.keyType, mode)}, value := ${columnExpr('__m.value', type.valueType, mode)})))`;
     default:
       return expr;
   }
 }
 
-function renames(type: DataType, mode: ColumnMappingMode): boolean {
-  if (mode === 'none' || typeof type !== 'object') return false;
-  if (type.type === 'struct') return type.fields.some((f) => physicalName(f, mode) !== f.name || renames(f.type, mode));
-  if (type.type === 'array') return renames(type.elementType, mode);
-  if (type.type === 'map') return renames(type.keyType, mode) || renames(type.valueType, mode);
-  return false;
-}

@@ -7,7 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeCommit, type Action, type Add, type Metadata, type Protocol } from '../../src/delta/actions.js';
 import { DeltaLogCorruptError, DeltaTableNotFoundError, DeltaUnsupportedFeatureError, DeltaVersionNotFoundError } from '../../src/delta/errors.js';
-import { MemoryLogStore } from '../../src/delta/log-store.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FsLogStore, MemoryLogStore, type LogStore } from '../../src/delta/log-store.js';
 import { buildLogSegment, listLog } from '../../src/delta/log-segment.js';
 import { fileKey, replay } from '../../src/delta/replay.js';
 import { latestVersion, listCommits, loadSnapshot, readCommit } from '../../src/delta/snapshot.js';
@@ -75,7 +78,7 @@ describe('replay (pure fold)', () => {
   });
 });
 
-async function write(store: MemoryLogStore, version: number, actions: Action[]): Promise<void> {
+async function write(store: LogStore, version: number, actions: Action[]): Promise<void> {
   await store.putIfAbsent(commitPath(version), new TextEncoder().encode(serializeCommit(actions)));
 }
 
@@ -153,6 +156,27 @@ describe('log segments and snapshots', () => {
     const cleaned = new MemoryLogStore();
     await write(cleaned, 4, [add('x.parquet')]);
     await expect(loadSnapshot(cleaned, reader)).rejects.toThrow(/cannot be reconstructed/);
+    await cleaned.put('_delta_log/00000000000000000003.checkpoint.0000000002.0000000002.parquet', new Uint8Array([1]));
+    await expect(loadSnapshot(cleaned, reader)).rejects.toThrow(
+      /checkpoint 3 is incomplete \(_delta_log\/00000000000000000003\.checkpoint\.0000000001\.0000000002\.parquet is missing\)/,
+    );
+  });
+
+  it('names an unreadable checkpoint instead of returning a wrong snapshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clicklake-'));
+    try {
+      const store = new FsLogStore(dir);
+      await write(store, 0, [{ protocol }, { metaData: metadata() }]);
+      await write(store, 1, [add('a.parquet')]);
+      await store.put('_delta_log/00000000000000000001.checkpoint.parquet', new TextEncoder().encode('not parquet'));
+      const error = await loadSnapshot(store, reader).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeltaLogCorruptError);
+      expect((error as DeltaLogCorruptError).file).toBe('_delta_log/00000000000000000001.checkpoint.parquet');
+      // Version 0 lies before the checkpoint and is still readable from its commit.
+      expect((await loadSnapshot(store, reader, { version: 0 })).version).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('travels by timestamp: file times, made monotonic; before the first commit is an error', async () => {
