@@ -9,7 +9,6 @@
  * A checkpoint is an optimization: a failure here never fails the write that triggered it, and
  * the hint never moves backwards (a slower writer of an older checkpoint leaves it alone).
  */
-import type { Action } from './actions.js';
 import { LOG_DIR } from './commit.js';
 import { isNotFound, type LogStore } from './log-store.js';
 import type { ParquetWriter } from './parquet-writer.js';

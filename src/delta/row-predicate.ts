@@ -7,6 +7,7 @@
  * Evaluation is three-valued: `undefined` means "cannot tell from this information".
  */
 import type { PartitionValues } from './actions.js';
+import { parsePredicate, type Literal as ReaderLiteral, type Predicate as ReaderPredicate } from './predicate.js';
 import { deltaToDuckdb, type DeltaType } from './type-map.js';
 
 export type Literal = string | number | bigint | boolean | Date | null;
@@ -178,4 +179,35 @@ export function mayMatch(p: Predicate, partition: PartitionValues, stats: StatsV
   };
   if (p.op === 'in') return p.values.some((v) => inRange(v, '='));
   return inRange((p as { value: Literal }).value, p.op as ComparisonOp);
+}
+
+/** A predicate as callers may give it: this module's form, the reader's AST, or its text. */
+export type AnyPredicate = Predicate | ReaderPredicate | string;
+
+/**
+ * Normalises a predicate to this module's form. Text goes through the reader's parser (so the
+ * CLI and library accept the same grammar); the reader's AST maps one to one, BETWEEN becoming
+ * two comparisons and negations a NOT.
+ */
+export function toRowPredicate(p: AnyPredicate): Predicate {
+  if (typeof p === 'string') return toRowPredicate(parsePredicate(p));
+  if (!isReaderPredicate(p)) return p;
+  const literal = (l: ReaderLiteral): Literal => (l.kind === 'boolean' ? l.text === 'true' : l.text);
+  const negate = (q: Predicate, negated: boolean): Predicate => (negated ? { not: q } : q);
+  switch (p.op) {
+    case 'and': return { and: p.args.map(toRowPredicate) };
+    case 'or': return { or: p.args.map(toRowPredicate) };
+    case 'not': return { not: toRowPredicate(p.arg) };
+    case 'cmp': return { column: p.column, op: p.cmp, value: literal(p.value) };
+    case 'in': return negate({ column: p.column, op: 'in', values: p.values.map(literal) }, p.negated);
+    case 'between':
+      return negate({ and: [{ column: p.column, op: '>=', value: literal(p.low) }, { column: p.column, op: '<=', value: literal(p.high) }] }, p.negated);
+    case 'isNull': return { column: p.column, op: p.negated ? 'is not null' : 'is null' };
+  }
+}
+
+function isReaderPredicate(p: Predicate | ReaderPredicate): p is ReaderPredicate {
+  const op = (p as { op?: unknown }).op;
+  return op === 'and' || op === 'or' || op === 'not' || op === 'cmp' || op === 'between' || op === 'isNull'
+    || (op === 'in' && typeof (p as { negated?: unknown }).negated === 'boolean');
 }

@@ -17,12 +17,14 @@ import { randomUUID } from 'node:crypto';
 import type { Action, Metadata } from '../delta/actions.js';
 import { checkpointIfDue } from '../delta/checkpoint-write.js';
 import { commitTransaction } from '../delta/commit.js';
-import { DeltaConcurrentModificationError, DeltaSchemaMismatchError } from '../delta/errors.js';
-import type { Predicate } from '../delta/row-predicate.js';
+import { DeltaConcurrentModificationError, DeltaInvalidOperationError, DeltaSchemaMismatchError } from '../delta/errors.js';
+import { tableProperties } from '../delta/table-properties.js';
+import { toRowPredicate, type AnyPredicate } from '../delta/row-predicate.js';
 import type { Transaction } from '../delta/transaction.js';
 import { schemaToString } from '../delta/type-map.js';
 import { addsFor, checkNullability, openTable, type OpenTable } from './delta-files.js';
-import { planAppend, planDelete, planMerge, planOverwrite, type Plan, type PlanContext } from './delta-plans.js';
+import { planMerge } from './delta-merge.js';
+import { planAppend, planDelete, planOverwrite, type Plan, type PlanContext } from './delta-plans.js';
 import { DuckDbParquetReader } from './parquet-reader.js';
 import { discardFiles, DuckDbParquetWriter, writeDataFiles, type WrittenFile } from './parquet-writer.js';
 import type { Session } from './session.js';
@@ -56,7 +58,8 @@ export interface WriteResult {
   skippedReason?: string;
 }
 
-export type ReplaceWhere = Predicate | { partitions: Record<string, unknown>[] };
+/** Partitions to replace, or a predicate (structured, the reader's AST, or its text). */
+export type ReplaceWhere = AnyPredicate | { partitions: Record<string, unknown>[] };
 
 export async function appendQuery(session: Session, tablePath: string, selectSql: string, options: WriteOptions = {}): Promise<WriteResult> {
   return runWrite(session, tablePath, options, (ctx) => planAppend(ctx, selectSql));
@@ -68,15 +71,18 @@ export async function overwriteQuery(
   selectSql: string,
   options: WriteOptions & { replaceWhere?: ReplaceWhere } = {},
 ): Promise<WriteResult> {
-  return runWrite(session, tablePath, options, (ctx) => planOverwrite(ctx, selectSql, options.replaceWhere));
+  const where = options.replaceWhere;
+  const replace = where === undefined || (typeof where === 'object' && 'partitions' in where) ? where : toRowPredicate(where);
+  return runWrite(session, tablePath, options, (ctx) => planOverwrite(ctx, selectSql, replace));
 }
 
 export async function mergeQuery(session: Session, tablePath: string, selectSql: string, options: WriteOptions & { keys: string[] }): Promise<WriteResult> {
   return runWrite(session, tablePath, options, (ctx) => planMerge(ctx, selectSql, options.keys));
 }
 
-export async function deleteWhere(session: Session, tablePath: string, predicate: Predicate, options: WriteOptions = {}): Promise<WriteResult> {
-  return runWrite(session, tablePath, options, (ctx) => planDelete(ctx, predicate));
+export async function deleteWhere(session: Session, tablePath: string, predicate: AnyPredicate, options: WriteOptions = {}): Promise<WriteResult> {
+  const rows = toRowPredicate(predicate);
+  return runWrite(session, tablePath, options, (ctx) => planDelete(ctx, rows));
 }
 
 async function runWrite(
@@ -137,6 +143,9 @@ async function execute(session: Session, table: OpenTable, plan: Plan, options: 
     if (nothing) {
       return { version: null, filesAdded: 0, filesRemoved: 0, rowsWritten: 0, bytesWritten: 0, skippedReason: 'nothing to write' };
     }
+    if (plan.removes.length && snapshot && tableProperties(snapshot.metadata.configuration).appendOnly) {
+      throw new DeltaInvalidOperationError(`${location} is append-only (delta.appendOnly=true): ${plan.operation} would remove data`, location);
+    }
     const timestamp = now();
     const configuration = snapshot?.metadata.configuration ?? { ...(options.tableProperties ?? {}) };
     const actions: Action[] = [];
@@ -185,7 +194,7 @@ async function execute(session: Session, table: OpenTable, plan: Plan, options: 
     return { version, filesAdded: written.length, filesRemoved: plan.removes.length, rowsWritten: rows, bytesWritten: bytes };
   } catch (error) {
     // Only outcomes that prove no commit names these files allow removing them.
-    if (!committed && (error instanceof DeltaConcurrentModificationError || error instanceof DeltaSchemaMismatchError || plan.isCheckError?.(error))) {
+    if (!committed && (error instanceof DeltaConcurrentModificationError || error instanceof DeltaSchemaMismatchError || error instanceof DeltaInvalidOperationError || plan.isCheckError?.(error))) {
       await discardFiles(written);
     }
     throw error;

@@ -101,6 +101,24 @@ describe('Delta writer', () => {
     await expect(deleteWhere(session, join(root, 'nowhere'), { column: 'id', op: '=', value: 1 })).rejects.toThrow(DeltaInvalidOperationError);
   });
 
+  it('accepts predicates as text or as the reader\'s AST, and refuses removals on append-only tables', async () => {
+    const dir = table();
+    await appendQuery(session, dir, rows(0, 30), { partitionBy: ['event_date'] });
+    await deleteWhere(session, dir, "event_date = DATE '2019-10-02' OR id BETWEEN 0 AND 5");
+    expect(await ids(dir)).toEqual(range(0, 30).filter((i) => i % 3 !== 1 && i > 5));
+    const { parsePredicate } = await import('../../src/delta/predicate.js');
+    await deleteWhere(session, dir, parsePredicate('id NOT IN (9, 12) AND user_id IS NOT NULL'));
+    expect(await ids(dir)).toEqual([9, 12]);
+    await overwriteQuery(session, dir, `SELECT * FROM (${rows(100, 110)}) WHERE id < 105`, { replaceWhere: 'id >= 100' });
+    expect(await ids(dir)).toEqual([9, 12, 100, 101, 102, 103, 104]);
+    await expect(deleteWhere(session, dir, 'id >>> 3')).rejects.toThrow(/predicate/);
+    const locked = table();
+    await appendQuery(session, locked, rows(0, 3), { tableProperties: { 'delta.appendOnly': 'true' } });
+    await expect(deleteWhere(session, locked, 'id = 1')).rejects.toThrow(/append-only/);
+    await expect(overwriteQuery(session, locked, rows(0, 1))).rejects.toThrow(/append-only/);
+    expect(await ids(locked)).toEqual([0, 1, 2]);
+  });
+
   it('merges by key, rewriting only the files that hold a matching key', async () => {
     const dir = table();
     for (let i = 0; i < 5; i++) await appendQuery(session, dir, rows(i * 10, i * 10 + 10));
