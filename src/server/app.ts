@@ -21,6 +21,8 @@ export interface AppOptions {
   /** DuckDB worker threads (default: all cores). */
   threads?: number;
   logger?: boolean;
+  /** Memoise page results until a table version changes (default true; benchmarks turn it off). */
+  cache?: boolean;
 }
 
 /** dist/web, whether this module runs compiled (dist/src/server) or from source (src/server). */
@@ -34,7 +36,7 @@ export function resolveWebDir(): string {
 
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; catalog: Catalog }> {
   const session = await Session.open({ threads: options.threads });
-  const catalog = new Catalog(options.lakeDir, session);
+  const catalog = new Catalog(options.lakeDir, session, options.cache ?? true);
   await catalog.refresh();
   const app = Fastify({ logger: options.logger ?? false });
 

@@ -56,6 +56,8 @@ export class Catalog extends EventEmitter {
   constructor(
     readonly lakeDir: string,
     readonly session: Session,
+    /** Memoise page results per set of versions; off only to measure the queries themselves. */
+    private readonly memoise = true,
   ) {
     super();
     this.lake = new Lake(lakeDir, session);
@@ -125,6 +127,7 @@ export class Catalog extends EventEmitter {
 
   /** Memoises `compute` under `key` until a table version changes. */
   cached<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    if (!this.memoise) return compute();
     const hit = this.cache.get(key);
     if (hit) return hit as Promise<T>;
     const value = compute();
