@@ -5,7 +5,8 @@
  * `expected/` Parquet files. Entries that must be refused fail with an unsupported-feature or
  * corrupt-log error; versions without expectations must either load or fail with a Delta error.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeltaLogCorruptError, DeltaUnsupportedFeatureError } from '../../src/delta/errors.js';
@@ -159,6 +160,49 @@ describe.skipIf(!hasShared())('Delta conformance corpus', () => {
     const view = `conf_${counter++}`;
     await openDeltaView(session, view, join(corpus, 'dat-basic_append', 'delta'), { version: 1 });
     await expect(compareRows('dat-basic_append', view, expectedParquet('dat-basic_append', 0))).rejects.toThrow(/rows differ/);
+  });
+
+  it('travels by file time as delta-rs does on drs-checkpoints_vacuumed (mtimes set first)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clicklake-'));
+    try {
+      cpSync(join(corpus, 'drs-checkpoints_vacuumed', 'delta', '_delta_log'), join(dir, '_delta_log'), { recursive: true });
+      const times: Record<string, string> = {
+        '00000000000000000005.checkpoint.parquet': '2020-05-01T22:47:31-07:00',
+        '00000000000000000010.checkpoint.parquet': '2020-05-06T22:47:31-07:00',
+      };
+      for (let v = 5; v <= 12; v++) times[`${String(v).padStart(20, '0')}.json`] = `2020-05-${String(v - 3).padStart(2, '0')}T22:47:31-07:00`;
+      times['00000000000000000010.json'] = '2020-05-08T22:47:31-07:00';
+      times['00000000000000000011.json'] = '2020-05-09T22:47:31-07:00';
+      times['00000000000000000012.json'] = '2020-05-10T22:47:31-07:00';
+      for (const [name, time] of Object.entries(times)) utimesSync(join(dir, '_delta_log', name), new Date(time), new Date(time));
+      const store = new FsLogStore(dir);
+      const reader = new DuckDbParquetReader(session);
+      expect((await loadSnapshot(store, reader, { timestamp: new Date('2020-05-09T00:47:31-07:00') })).version).toBe(10);
+      expect((await loadSnapshot(store, reader, { timestamp: new Date('2020-05-11T00:00:00Z') })).version).toBe(11);
+      expect((await loadSnapshot(store, reader, { timestamp: new Date('2020-05-12T00:00:00Z') })).version).toBe(12);
+      // delta-rs answers 5 here from the checkpoint file's time; by the protocol the earliest
+      // available commit (5, written 2020-05-02T22:47) is after the time asked for.
+      await expect(loadSnapshot(store, reader, { timestamp: new Date('2020-05-02T00:47:31-07:00') })).rejects.toThrow(/before the first available commit/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('travels by in-commit timestamp on drs-cdc_ict_table, not by commitInfo.timestamp or file time', async () => {
+    const store = new FsLogStore(join(corpus, 'drs-cdc_ict_table', 'delta'));
+    const reader = new DuckDbParquetReader(session);
+    const ict: number[] = [];
+    for (let v = 0; v <= 3; v++) {
+      const first = readFileSync(join(store.root, '_delta_log', `${String(v).padStart(20, '0')}.json`), 'utf8').split('\n')[0]!;
+      ict.push(JSON.parse(first).commitInfo.inCommitTimestamp);
+    }
+    // Each version's timestamp is its in-commit timestamp (v1's differs from commitInfo.timestamp).
+    for (let v = 0; v <= 3; v++) expect((await loadSnapshot(store, reader, { version: v })).timestamp).toBe(ict[v]);
+    // The fixture's v1 timestamp is out of order; from v2 on they increase as the protocol requires.
+    expect((await loadSnapshot(store, reader, { timestamp: ict[2]! })).version).toBe(2);
+    expect((await loadSnapshot(store, reader, { timestamp: ict[3]! - 1 })).version).toBe(2);
+    expect((await loadSnapshot(store, reader, { timestamp: ict[3]! })).version).toBe(3);
+    await expect(loadSnapshot(store, reader, { timestamp: ict[0]! - 1 })).rejects.toThrow(/before the first available commit/);
   });
 
   it('compared row counts and full contents across the corpus', () => {
