@@ -113,6 +113,8 @@ export async function createScanView(
     }
   }
 
+  if (mode === 'id') await checkFieldIds(session, snapshot, paths);
+
   const source = `read_parquet(${quoteStringList(paths)}, union_by_name = true, hive_partitioning = false, filename = ${quoteString(FILE_COL)}, file_row_number = true)`;
   const present = new Map(
     (await session.describe(`SELECT * FROM ${source}`)).map((c) => [c.name, c.type] as const),
@@ -130,6 +132,43 @@ export async function createScanView(
   await session.run(
     `CREATE OR REPLACE TEMP VIEW ${view} AS SELECT ${select.join(', ')} FROM ${source} AS d JOIN ${partTable} AS p ON p.${quoteIdent(FILE_COL)} = d.${quoteIdent(FILE_COL)}${dvFilter}`,
   );
+}
+
+/**
+ * Mode `id` matches columns by Parquet field id; this reader matches by physical name. The two
+ * agree for every writer in use, and this check makes sure they do: a file that stores a column's
+ * field id under another name is refused rather than read as NULLs.
+ */
+async function checkFieldIds(session: Session, snapshot: Snapshot, paths: readonly string[]): Promise<void> {
+  const expected = new Map<number, string>();
+  const visit = (type: DataType): void => {
+    if (typeof type !== 'object') return;
+    if (type.type === 'struct') {
+      for (const f of type.fields) {
+        const id = Number(f.metadata['delta.columnMapping.id']);
+        if (Number.isInteger(id)) expected.set(id, physicalName(f, 'id'));
+        visit(f.type);
+      }
+    } else if (type.type === 'array') visit(type.elementType);
+    else if (type.type === 'map') {
+      visit(type.keyType);
+      visit(type.valueType);
+    }
+  };
+  visit(snapshot.schema);
+  const rows = await session.all<{ file_name: string; name: string; field_id: bigint | number | null }>(
+    `SELECT file_name, name, field_id FROM parquet_schema(${quoteStringList(paths)}) WHERE field_id IS NOT NULL`,
+  );
+  for (const row of rows) {
+    const want = expected.get(Number(row.field_id));
+    if (want !== undefined && want !== row.name) {
+      throw new DeltaError(
+        `${snapshot.table}: ${row.file_name} stores field id ${row.field_id} as "${row.name}", but the schema's physical name is "${want}"; column mapping by id with renamed Parquet columns is not supported`,
+        snapshot.table,
+        snapshot.version,
+      );
+    }
+  }
 }
 
 /**
