@@ -10,7 +10,10 @@ import fastifyStatic from '@fastify/static';
 import { Session } from '../engine/session.js';
 import { Catalog } from './catalog.js';
 import { ApiError, WebBuildMissingError } from './errors.js';
-import { registerRoutes } from './routes.js';
+import { registerRoutes, warmDefaults } from './routes.js';
+
+/** Quiet time after the last new version before the default views are recomputed. */
+const WARM_QUIET_MS = 1500;
 
 export interface AppOptions {
   lakeDir: string;
@@ -23,6 +26,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Memoise page results until a table version changes (default true; benchmarks turn it off). */
   cache?: boolean;
+  /** Compute the pages' default views at start and after each commit (default: when caching). */
+  warm?: boolean;
 }
 
 /** dist/web, whether this module runs compiled (dist/src/server) or from source (src/server). */
@@ -59,6 +64,22 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     return reply.type('text/html').sendFile('index.html');
   });
 
+  let closing = false;
+  let warmTimer: ReturnType<typeof setTimeout> | undefined;
+  if (options.warm ?? options.cache ?? true) {
+    // A pipeline run commits table after table; wait for a quiet moment before recomputing.
+    const warm = (delayMs: number) => {
+      clearTimeout(warmTimer);
+      warmTimer = setTimeout(() => {
+        if (closing) return;
+        warmDefaults(app, () => closing).catch((error: unknown) => app.log.warn({ err: error }, 'could not precompute the default views'));
+      }, delayMs);
+      warmTimer.unref();
+    };
+    catalog.on('change', () => warm(WARM_QUIET_MS));
+    app.addHook('onReady', async () => warm(0));
+  }
+
   const watchMs = options.watchMs ?? 1000;
   let timer: ReturnType<typeof setInterval> | undefined;
   if (watchMs > 0) {
@@ -68,6 +89,8 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     timer.unref();
   }
   app.addHook('onClose', async () => {
+    closing = true;
+    clearTimeout(warmTimer);
     if (timer) clearInterval(timer);
     // Let a refresh in flight finish before the connection it uses goes away.
     await catalog.exclusive(async () => undefined);

@@ -28,6 +28,18 @@ const version = z.string().regex(/^\d{1,9}$/, 'must be a table version (a whole 
 const diffQuery = z.object({ from: version, to: version }).strict();
 const tableName = z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be a table name like gold.kpi_daily');
 
+/**
+ * Computes (and memoises) each page's default view, so the first visit after a pipeline commit
+ * finds its answer ready instead of waiting on the event-level queries. Filtered views are
+ * computed on demand.
+ */
+export async function warmDefaults(app: FastifyInstance, stopped: () => boolean): Promise<void> {
+  for (const url of ['/api/meta', '/api/overview', '/api/funnel', '/api/products', '/api/users', '/api/trends', '/api/quality', '/api/optimization', '/api/lakehouse/tables']) {
+    if (stopped()) return;
+    await app.inject({ method: 'GET', url });
+  }
+}
+
 export function registerRoutes(app: FastifyInstance, catalog: Catalog): void {
   const memo = <T>(key: string, query: unknown, compute: () => Promise<T>) => catalog.cached(`${key}?${JSON.stringify(query)}`, compute);
 
