@@ -22,7 +22,13 @@ export function UsersPage({ filters }: PageProps) {
             The Gold tables this page reads ({data.missing.join(', ')}) do not exist yet: run <code>clicklake run</code>.
           </Empty>
         ) : (
-          <Users data={data} />
+          <>
+            <Users data={data} />
+            <p className="reasoning" data-filter-note="true">
+              Segments, tiers and cohorts cover all data; the date range applies to new and returning users and sessions per user
+              {filters.category || filters.brand ? '. A user is not tied to one category or brand, so those filters do not apply on this page.' : '.'}
+            </p>
+          </>
         )
       }
     </LoadedView>
