@@ -10,7 +10,7 @@ import { FsLogStore } from '../delta/log-store.js';
 import { loadSnapshot, type Snapshot, type SnapshotAt } from '../delta/snapshot.js';
 import { DeltaTableNotFoundError } from '../delta/errors.js';
 import { DuckDbParquetReader } from './parquet-reader.js';
-import { openDeltaView } from './delta-view.js';
+import { openDeltaView, type DeltaViewOptions } from './delta-view.js';
 import { appendQuery, mergeQuery, overwriteQuery, type WriteOptions, type WriteResult } from './delta-writer.js';
 import { quoteIdent, type Session } from './session.js';
 import { tableDir } from '../config.js';
@@ -62,18 +62,19 @@ export class Lake {
   }
 
   /**
-   * Registers the table as a DuckDB view. Returns false (and registers nothing) when the table does
+   * Registers the table as a DuckDB view (a predicate prunes files by partition values and stats;
+   * rows are not filtered). Returns false (and registers nothing) when the table does
    * not exist yet, so callers can substitute an empty relation.
    */
-  async view(viewName: string, name: string, at: { version?: number; timestamp?: Date } = {}): Promise<boolean> {
+  async view(viewName: string, name: string, at: DeltaViewOptions = {}): Promise<boolean> {
     if (!this.exists(name)) return false;
     await openDeltaView(this.session, viewName, this.path(name), at);
     return true;
   }
 
   /** Registers the table as a view, or an empty relation of the given columns when it is absent. */
-  async viewOrEmpty(viewName: string, name: string, emptySql: string): Promise<boolean> {
-    if (await this.view(viewName, name)) return true;
+  async viewOrEmpty(viewName: string, name: string, emptySql: string, at: DeltaViewOptions = {}): Promise<boolean> {
+    if (await this.view(viewName, name, at)) return true;
     await this.session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(viewName)} AS ${emptySql}`);
     return false;
   }

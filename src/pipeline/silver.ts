@@ -6,6 +6,7 @@
  * the app transaction `silver:<batch>`, so a batch is promoted exactly once even across a crash.
  */
 import { quoteString } from '../engine/session.js';
+import type { Predicate } from '../delta/predicate.js';
 import { modelSql } from './models.js';
 import { PromotionStoppedError, ReconciliationError } from './errors.js';
 import { TABLES, secondsSince, type StepContext } from './context.js';
@@ -28,6 +29,14 @@ const EMPTY_SILVER =
   'NULL::BIGINT AS user_id, NULL::VARCHAR AS user_session, NULL::DATE AS event_date, NULL::VARCHAR AS _batch_id WHERE false';
 
 const EMPTY_RECONCILIATION = 'SELECT NULL::VARCHAR AS batch_id, NULL::BIGINT AS silver_seq WHERE false';
+
+function equals(column: string, value: string): Predicate {
+  return { op: 'cmp', column, cmp: '=', value: { kind: 'string', text: value } };
+}
+
+function inDays(days: readonly string[]): Predicate {
+  return { op: 'in', column: 'event_date', values: days.map((text) => ({ kind: 'string', text })), negated: false };
+}
 
 export function silverAppId(batchId: string): string {
   return `silver:${batchId}`;
@@ -67,19 +76,27 @@ async function promoteBatch(ctx: StepContext, batchId: string): Promise<SilverBa
   const txn = { appId: silverAppId(batchId), version: 0 };
   const batchLiteral = quoteString(batchId);
 
-  await lake.view('bronze_all', TABLES.bronzeEvents);
+  // A batch is one source file, so the batch id prunes Bronze to that file's data files.
+  await lake.view('bronze_all', TABLES.bronzeEvents, { predicate: equals('_batch_id', batchId) });
   await session.run(`CREATE OR REPLACE TEMP VIEW bronze_batch AS SELECT * FROM bronze_all WHERE _batch_id = ${batchLiteral}`);
   await session.run(`CREATE OR REPLACE TEMP VIEW silver_typed AS ${modelSql('silver', 'typed_batch')}`);
-  await lake.viewOrEmpty('silver_existing', TABLES.silverEvents, EMPTY_SILVER);
   await session.run(`CREATE OR REPLACE TEMP TABLE quarantine_info AS SELECT $at::TIMESTAMPTZ AS _quarantined_at`, {
     at: ctx.effects.now().toISOString(),
   });
 
-  const counts = await session.all<{ bronze: bigint; clean: bigint }>(
-    `SELECT count(*) AS bronze, count(*) FILTER (WHERE reason IS NULL) AS clean FROM silver_typed`,
+  const counts = await session.all<{ bronze: bigint; clean: bigint; days: string[] | null }>(
+    `SELECT count(*) AS bronze, count(*) FILTER (WHERE reason IS NULL) AS clean, ` +
+      `list(DISTINCT strftime(event_time_v::DATE, '%Y-%m-%d')) FILTER (WHERE reason IS NULL) AS days FROM silver_typed`,
   );
   const bronzeRows = Number(counts[0]?.bronze ?? 0);
   const cleanRows = Number(counts[0]?.clean ?? 0);
+  const days = counts[0]?.days ?? [];
+  // Duplicates of earlier batches can only sit on the same days: Silver is pruned to those.
+  await lake.viewOrEmpty('silver_existing', TABLES.silverEvents, EMPTY_SILVER, { predicate: inDays(days) });
+  await session.run(
+    `CREATE OR REPLACE TEMP VIEW silver_existing_days AS SELECT * FROM silver_existing WHERE event_date IN ` +
+      `(SELECT unnest(${days.length > 0 ? `[${days.map((d) => quoteString(d)).join(', ')}]` : '[]::VARCHAR[]'})::DATE)`,
+  );
 
   const verdict = await ctx.quality({
     session,

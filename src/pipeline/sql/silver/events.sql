@@ -1,6 +1,7 @@
 -- silver.events: the clean rows of one batch, typed, enriched and without exact duplicates
 -- (within the batch and against what Silver already holds for the same days).
--- Inputs: silver_typed (typed_batch.sql), silver_existing (current silver.events).
+-- Inputs: silver_typed (typed_batch.sql), silver_existing_days (current silver.events on the
+-- batch's days). A batch is one source file, so the earliest line is the smallest line number.
 with clean as (
     select * from silver_typed where reason is null
 ),
@@ -26,15 +27,15 @@ deduplicated as (
     -- one row per distinct event; the earliest source line is the one kept
     select
         event_time, event_type, product_id, category_id, category_code, brand, price, user_id, user_session,
-        min({'file': _source_file, 'line': _source_line}) as first_source,
+        min(_source_line) as _source_line,
+        any_value(_source_file) as _source_file,
         any_value(_batch_id) as _batch_id
     from events
     group by all
 ),
 
 existing as (
-    select * from silver_existing
-    where event_date in (select distinct event_time::date from deduplicated)
+    select * from silver_existing_days
 ),
 
 unseen as (
@@ -73,8 +74,8 @@ enriched as (
         hour(event_time)::integer as event_hour,
         isodow(event_time)::integer as day_of_week,
         -- lineage
-        first_source.file as _source_file,
-        first_source.line as _source_line,
+        _source_file,
+        _source_line,
         _batch_id
     from unseen
 )
