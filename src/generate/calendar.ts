@@ -59,19 +59,19 @@ export function hourSlotWeights(month: Month): Float64Array {
 }
 
 /**
- * Session starts lead their events (a session's later events land later in the day), so starts
- * are drawn from the hour shares shifted a little earlier: each hour's start weight is its event
- * share corrected by the difference to the next hour, measured on generated months.
+ * Session starts lead their events (a session's later events spill into the next hour), so the
+ * start shape is the event shape corrected against that spill: an hour that gains less from the
+ * hour before it than it passes on starts more sessions. LEAD is the share of an hour's events
+ * that come from sessions started in the previous hour, measured on generated months.
  */
 function startShapeForHour(h: number): number {
   const shares = reference().hourShares;
   const here = shares[h]!;
-  const next = shares[(h + 1) % 24]!;
-  return Math.max(1e-6, here - START_LEAD * (next - here));
+  const prev = shares[(h + 23) % 24]!;
+  return Math.max(1e-6, here + START_LEAD * (here - prev));
 }
 
-/** How far the start shape leads the event shape, as a fraction of the next hour's change. */
-const START_LEAD = 0.1;
+const START_LEAD = 0.5;
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
