@@ -2,7 +2,9 @@
 // tables, Gold figures against an independent computation, idempotent re-runs, and incremental
 // runs (file by file) giving the same Gold tables as one full run.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { Session } from '../../src/engine/session.js';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { hasShared } from '../helpers/shared.js';
@@ -140,5 +142,47 @@ describe.skipIf(!hasShared())('clicklake run on the real REES46 head file', () =
     const rec = await query(incLake, 'select sum(bronze_rows)::int b, sum(silver_rows)::int s, sum(duplicate_rows)::int d, bool_and(balanced) ok from ops.reconciliation');
     expect(rec[0]).toEqual({ b: lines.length, s: new Set(lines).size, d: lines.length - new Set(lines).size, ok: true });
     expect(existsSync(join(incLake, 'gold', 'fact_events', '_delta_log'))).toBe(true);
+  });
+});
+
+describe('clicklake run on gzip and Parquet sources', () => {
+  const dir = tempDir();
+  const lines = [
+    '2019-10-05 10:00:00 UTC,view,11,2053013555631882655,electronics.audio.headphone,Sony,19.99,501,0b1d2c3e-1111-4222-8333-944455556666',
+    '2019-10-05 10:00:30 UTC,cart,11,2053013555631882655,electronics.audio.headphone,Sony,19.99,501,0b1d2c3e-1111-4222-8333-944455556666',
+    '2019-10-06 23:59:59 UTC,purchase,12,2232732093077520756,,,0.00,502,',
+  ];
+  const SILVER = "select strftime(event_time, '%Y-%m-%d %H:%M:%S') as t, event_type, product_id::varchar as p, category_id::varchar as c, category_l3, brand, price::varchar as price, user_id::varchar as u, user_session, _source_line::int as line from silver.events order by t";
+
+  it('reads .csv.gz like the CSV it holds', async () => {
+    const csv = writeCsv(join(dir, 'plain.csv'), lines);
+    const gz = join(dir, 'packed.csv.gz');
+    writeFileSync(gz, gzipSync(readFileSync(csv)));
+    expect((await run(join(dir, 'lake-csv'), [csv])).code).toBe(0);
+    expect((await run(join(dir, 'lake-gz'), [gz])).code).toBe(0);
+    const [a, b] = [await query(join(dir, 'lake-csv'), SILVER), await query(join(dir, 'lake-gz'), SILVER)];
+    expect(a).toHaveLength(3);
+    expect(b).toEqual(a);
+    expect(a[2]).toMatchObject({ c: '2232732093077520756', brand: null, price: '0.00', user_session: null, line: 4 });
+  });
+
+  it('reads typed Parquet, with row numbers as lines', async () => {
+    const csv = join(dir, 'plain.csv');
+    const parquet = join(dir, 'typed.parquet');
+    const session = await Session.open({ threads: 1 });
+    try {
+      await session.run(
+        `COPY (SELECT strptime(replace(event_time, ' UTC', ''), '%Y-%m-%d %H:%M:%S')::TIMESTAMPTZ AS event_time, event_type, ` +
+          `product_id::BIGINT AS product_id, category_id::BIGINT AS category_id, category_code, brand, price::DECIMAL(12,2) AS price, ` +
+          `user_id::BIGINT AS user_id, user_session FROM read_csv(?, all_varchar = true)) TO '${parquet}' (FORMAT parquet)`,
+        [csv],
+      );
+    } finally {
+      session.close();
+    }
+    expect((await run(join(dir, 'lake-pq'), [parquet])).code).toBe(0);
+    const rows = await query(join(dir, 'lake-pq'), SILVER);
+    const expected = (await query(join(dir, 'lake-csv'), SILVER)).map((r) => ({ ...r, line: Number(r.line) - 1 }));
+    expect(rows).toEqual(expected);
   });
 });
