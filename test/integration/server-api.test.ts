@@ -179,6 +179,12 @@ describe('dashboard API', () => {
     expect(v0.rows).toBe(h.history[0]!.rows);
     expect(v1.rows).toBe(bronze.rows);
     expect(v0.rows!).toBeLessThan(v1.rows!);
+    expect(h.history[1]!.rows).toBe(v1.rows);
+    // A merged table (files removed and added): the history's running file set ends where the table is.
+    const kpi = tables.find((t) => t.name === 'gold.kpi_daily')!;
+    const kh = await get<TableHistoryResponse>('/api/lakehouse/tables/gold.kpi_daily/history');
+    expect(kh.history.at(-1)).toMatchObject({ version: kpi.version, rows: kpi.rows, files: kpi.files, bytes: kpi.bytes });
+    expect(kh.history.at(-1)!.operation).toBe(kpi.lastOperation);
     expect(v0.sample.length).toBeGreaterThan(0);
     expect(v0.columns.map((c) => c.name)).toContain('event_type');
     const diff = await get<TableDiffResponse>('/api/lakehouse/tables/bronze.events/diff?from=0&to=1');
