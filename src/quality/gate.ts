@@ -1,23 +1,25 @@
 /**
  * The quality gate the pipeline calls before it promotes a batch (src/pipeline/quality-hook.ts).
- * It runs the `batch`-scope rules that judge the rows about to be written, records every result in
- * ops.quality_results, and refuses promotion when an `error` rule failed: the batch's rows stay in
- * the layer below, so a later run (after the data or the configured severity is fixed) retries it.
+ * A table's `batch`-scope rules judge a batch's rows in that table; when an `error` rule fails,
+ * the batch is not promoted to the next layer, so its rows stay where they are and a later run
+ * (after the data or the configured severity is fixed) retries it. Every result is recorded in
+ * ops.quality_results.
  *
- * For Silver the pipeline hands over its typed batch (silver/typed_batch.sql: the Bronze columns,
- * the typed `*_v` columns and `reason`), so one relation yields three subjects: the Bronze batch as
- * landed, its clean rows under their Silver names, and its quarantined rows.
+ * - Before Silver is written, the Bronze rules judge the batch as landed. The pipeline hands over
+ *   its typed batch (silver/typed_batch.sql); the Bronze rules read only the landed columns, so
+ *   DuckDB prunes the typing and the check costs a scan of a few Bronze columns.
+ * - Before Gold is written, the Silver rules (silver.events, silver.quarantine) judge the rows the
+ *   new batches put there: typed Parquet, read once per run, the verdict reused for every Gold table.
  */
-import { quoteIdent, type Session } from '../engine/session.js';
+import { quoteIdent, quoteString } from '../engine/session.js';
 import { Lake } from '../engine/lake.js';
 import type { BatchCheck, CheckVerdict, QualityHook } from '../pipeline/quality-hook.js';
-import type { Effects } from '../effects.js';
-import { silentEffects } from '../effects.js';
+import { silentEffects, type Effects } from '../effects.js';
 import { scopeOf } from './expectations.js';
 import { layerOf, ruleSetFor } from './rulesets.js';
-import { runAggregates, runRowScan, type ExpectationResult, type RowSubject } from './run.js';
+import { runExpectations } from './run.js';
 import { recordResults, type RecordedResult } from './store.js';
-import { relationsFor } from './relations.js';
+import { qualityViewName, relationsFor } from './relations.js';
 import { loadQualityConfig, type QualityConfig } from './config.js';
 
 export interface GateOptions {
@@ -39,10 +41,20 @@ export function qualityGate(lakeDir: string, options: GateOptions = {}): Quality
   const effects = options.effects ?? silentEffects;
   const config = options.config ?? loadQualityConfig(lakeDir);
   const stats = { checks: 0, seconds: 0, failed: 0 };
+  // The Silver verdict for a run's batches, decided at the first Gold table and reused for the rest.
+  const silverVerdicts = new Map<string, CheckVerdict>();
   const hook = async (check: BatchCheck): Promise<CheckVerdict> => {
     const start = performance.now();
     try {
-      const verdict = await gateOnce(new Lake(lakeDir, check.session), check, config, effects);
+      const lake = new Lake(lakeDir, check.session);
+      let verdict: CheckVerdict;
+      if (check.layer === 'silver') {
+        verdict = await judge(lake, check, [{ table: 'bronze.events', relation: quoteIdent(check.relation) }], config, effects);
+      } else {
+        const key = `${check.runId}\u0000${check.batchIds.join(',')}`;
+        verdict = silverVerdicts.get(key) ?? (await judgeSilverBatches(lake, check, config, effects));
+        silverVerdicts.set(key, verdict);
+      }
       if (!verdict.promote) stats.failed++;
       return verdict;
     } finally {
@@ -53,29 +65,43 @@ export function qualityGate(lakeDir: string, options: GateOptions = {}): Quality
   return Object.assign(hook, { stats });
 }
 
-async function gateOnce(lake: Lake, check: BatchCheck, config: QualityConfig, effects: Effects): Promise<CheckVerdict> {
-  const checkedAt = effects.now();
-  const subjects = await subjectsOf(check, lake, config);
-  const found: ExpectationResult[] = [];
-  // Row rules of every subject in one scan of the batch: on Silver that relation is a view that
-  // types each row, so each extra pass would cost a full re-typing of the batch.
-  for (const list of await runRowScan(check.session, quoteIdent(check.relation), subjects, { scope: 'batch' })) found.push(...list);
-  for (const s of subjects) {
-    const relation = s.view ?? quoteIdent(check.relation);
-    found.push(...(await runAggregates(check.session, s.set, relation, s.relationOf, { scope: 'batch', severityOverrides: s.severityOverrides })));
+/** The Silver tables' rules over the rows the check's batches put in them. */
+async function judgeSilverBatches(lake: Lake, check: BatchCheck, config: QualityConfig, effects: Effects): Promise<CheckVerdict> {
+  const ids = check.batchIds.length === 0 ? 'NULL' : check.batchIds.map(quoteString).join(', ');
+  const subjects: Subject[] = [];
+  for (const table of ['silver.events', 'silver.quarantine']) {
+    const view = qualityViewName(table);
+    if (!(await lake.view(view, table))) continue;
+    const batchView = `${view}__batch`;
+    await lake.session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(batchView)} AS SELECT * FROM ${quoteIdent(view)} WHERE _batch_id IN (${ids})`);
+    subjects.push({ table, relation: quoteIdent(batchView) });
   }
-  const versions = new Map<string, number | null>();
-  for (const s of subjects) versions.set(s.set.table, (await lake.snapshot(s.set.table))?.version ?? null);
+  return judge(lake, check, subjects, config, effects);
+}
+
+interface Subject {
+  table: string;
+  /** A quoted relation holding the batch's rows of the table. */
+  relation: string;
+}
+
+async function judge(lake: Lake, check: BatchCheck, subjects: Subject[], config: QualityConfig, effects: Effects): Promise<CheckVerdict> {
+  const checkedAt = effects.now();
   const batchId = check.batchIds.length === 0 ? null : check.batchIds.join(',');
-  const results: RecordedResult[] = found.map((r) => ({
-    ...r,
-    runId: check.runId,
-    checkedAt,
-    layer: layerOf(r.table),
-    tableVersion: versions.get(r.table) ?? null,
-    batchId,
-    scope: 'batch',
-  }));
+  const results: RecordedResult[] = [];
+  for (const { table, relation } of subjects) {
+    const set = ruleSetFor(table);
+    if (!set || !set.expectations.some((e) => scopeOf(e) === 'batch')) continue;
+    const relationOf = await relationsFor(lake, set, relation);
+    const found = await runExpectations(check.session, set, relation, relationOf, {
+      scope: 'batch',
+      severityOverrides: config.severity[table],
+    });
+    const tableVersion = (await lake.snapshot(table))?.version ?? null;
+    for (const r of found) {
+      results.push({ ...r, runId: check.runId, checkedAt, layer: layerOf(table), tableVersion, batchId, scope: 'batch' });
+    }
+  }
   await recordResults(lake, results);
   for (const r of results.filter((x) => !x.passed && x.severity === 'warn')) {
     effects.log(`quality warning: ${r.table} ${r.expectation}: observed ${r.observed}, threshold ${r.threshold}`);
@@ -83,66 +109,6 @@ async function gateOnce(lake: Lake, check: BatchCheck, config: QualityConfig, ef
   const failed = results.filter((r) => !r.passed && r.severity === 'error');
   if (failed.length === 0) return { promote: true };
   const what = failed.map((f) => `${f.table} ${f.expectation} (observed ${f.observed}, threshold ${f.threshold})`).join('; ');
-  return {
-    promote: false,
-    reason: `batch ${check.batchIds.join(', ')} failed ${what}; its rows stay in ${layerBelow(check.layer)}`,
-  };
-}
-
-function layerBelow(layer: 'silver' | 'gold'): string {
-  return layer === 'silver' ? 'bronze' : 'silver';
-}
-
-/** The Silver names of the typed batch's columns (silver/typed_batch.sql types into `*_v`). */
-const SILVER_FROM_TYPED: Record<string, string> = {
-  event_time: 't.event_time_v',
-  event_type: 't.event_type_v',
-  product_id: 't.product_id_v',
-  category_id: 't.category_id_v',
-  category_code: 't.category_code_v',
-  brand: 't.brand_v',
-  price: 't.price_v',
-  user_id: 't.user_id_v',
-  user_session: 'CAST(t.user_session_v AS VARCHAR)',
-  event_date: 'CAST(t.event_time_v AS DATE)',
-  event_hour: 'CAST(hour(t.event_time_v) AS INTEGER)',
-  day_of_week: 'CAST(isodow(t.event_time_v) AS INTEGER)',
-};
-
-interface GateSubject extends RowSubject {
-  /** A view of just this subject's rows under its own column names, for non-row rules. */
-  view?: string;
-}
-
-/** The rule sets to run for a check, each as a subject over the batch relation. */
-async function subjectsOf(check: BatchCheck, lake: Lake, config: QualityConfig): Promise<GateSubject[]> {
-  const rel = quoteIdent(check.relation);
-  const subjects: GateSubject[] = [];
-  const add = async (table: string, part: Omit<GateSubject, 'set' | 'relationOf' | 'severityOverrides'>) => {
-    const set = ruleSetFor(table);
-    if (!set || !set.expectations.some((e) => scopeOf(e) === 'batch')) return;
-    const relationOf = await relationsFor(lake, set, part.view ?? rel);
-    subjects.push({ set, relationOf, severityOverrides: config.severity[table], ...part });
-  };
-  if (check.layer === 'silver' && (await hasColumn(check.session, rel, 'reason'))) {
-    const silverColumns = Object.entries(SILVER_FROM_TYPED).map(([name, expr]) => `${expr} AS ${quoteIdent(name)}`).join(', ');
-    await check.session.run(
-      `CREATE OR REPLACE TEMP VIEW quality_silver_candidate AS SELECT ${silverColumns}, t._source_file, t._source_line, t._batch_id ` +
-        `FROM ${rel} AS t WHERE t.reason IS NULL`,
-    );
-    await check.session.run(`CREATE OR REPLACE TEMP VIEW quality_silver_rejected AS SELECT * FROM ${rel} WHERE reason IS NOT NULL`);
-    await add('bronze.events', {});
-    await add('silver.events', {
-      column: (name) => SILVER_FROM_TYPED[name] ?? `t.${quoteIdent(name)}`,
-      where: 't.reason IS NULL',
-      view: 'quality_silver_candidate',
-    });
-    await add('silver.quarantine', { where: 't.reason IS NOT NULL', view: 'quality_silver_rejected' });
-  } else {
-    await add(check.table, {});
-  }
-  return subjects;
-}
-async function hasColumn(session: Session, relation: string, column: string): Promise<boolean> {
-  return (await session.describe(`SELECT * FROM ${relation}`)).some((c) => c.name === column);
+  const stays = check.layer === 'silver' ? 'bronze' : 'silver';
+  return { promote: false, reason: `batch ${check.batchIds.join(', ')} failed ${what}; its rows stay in ${stays}` };
 }

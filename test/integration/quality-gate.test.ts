@@ -1,7 +1,7 @@
 // The quality gate on the real pipeline and real Delta tables: results recorded in
 // ops.quality_results, an `error` rule stopping promotion (the batch stays in Bronze), a later run
 // after the severity is overridden proceeding, and the end-of-run audit with its column profile.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,41 @@ describe('quality gate in the pipeline', () => {
         `SELECT severity, passed FROM r WHERE expectation = 'mostly_parses' ORDER BY checked_at`,
       );
       expect(latest).toEqual([{ severity: 'error', passed: false }, { severity: 'warn', passed: false }]);
+    });
+  });
+
+  it('stops Gold when a Silver error rule fails on the new batch; the rows stay in Silver until the rule is relaxed', async () => {
+    const dir = tempDir();
+    const lakeDir = join(dir, 'lake');
+    const file = join(dir, 'free-purchase.csv');
+    // A purchase at 0.00: valid for the quarantine, but it breaks purchase_price_positive, which
+    // this lake's quality.json raises from warn to error.
+    const free = '2019-10-01 00:00:04 UTC,purchase,1307067,2053013558920217191,computers.notebook,lenovo,0.00,550050854,7c90fc70-0e80-4590-96f3-13c02c18c713';
+    writeFileSync(file, [HEADER, ...GOOD, free, ''].join('\n'));
+    mkdirSync(lakeDir, { recursive: true });
+    writeFileSync(join(lakeDir, 'quality.json'), JSON.stringify({ severity: { 'silver.events': { purchase_price_positive: 'error' } } }));
+
+    const first = await runPipeline({ lakeDir, inputs: [file], quality: qualityGate(lakeDir), threads: 1 });
+    expect(first.status).toBe('failed');
+    expect(first.error).toContain('silver.events purchase_price_positive (observed 1, threshold = 0 rows)');
+    expect(first.error).toContain('its rows stay in silver');
+    await withLake(lakeDir, async (lake, session) => {
+      expect(lake.exists('gold.fact_events')).toBe(false);
+      await lake.view('s', 'silver.events');
+      expect(Number(await session.scalar('SELECT count(*) FROM s'))).toBe(5);
+      await lake.view('r', 'ops.quality_results');
+      expect(await session.all(`SELECT layer, scope, severity, failing_rows, sample_keys FROM r WHERE expectation = 'purchase_price_positive'`)).toEqual([
+        { layer: 'silver', scope: 'batch', severity: 'error', failing_rows: 1n, sample_keys: [`${file}:6`] },
+      ]);
+    });
+
+    rmSync(join(lakeDir, 'quality.json'));
+    const second = await runPipeline({ lakeDir, inputs: [file], quality: qualityGate(lakeDir), threads: 1 });
+    expect(second.status).toBe('succeeded');
+    expect(second.silver).toHaveLength(0);
+    await withLake(lakeDir, async (lake, session) => {
+      await lake.view('f', 'gold.fact_events');
+      expect(Number(await session.scalar('SELECT count(*) FROM f'))).toBe(5);
     });
   });
 

@@ -1,4 +1,5 @@
-// gold.fact_events: one row per Silver event, every key found in its dimension.
+// gold.fact_events: one row per Silver event, every key found in its dimension. Checked over the
+// whole table after the run, once every dimension is rebuilt.
 import { defineExpectations } from '../../../quality/expectations.js';
 
 export default defineExpectations({
@@ -11,7 +12,7 @@ export default defineExpectations({
     { kind: 'relationship', name: 'category_in_dim_category', severity: 'error', scope: 'table', column: 'category_id', to: 'gold.dim_category', field: 'category_id' },
     { kind: 'relationship', name: 'brand_in_dim_brand', severity: 'error', scope: 'table', column: 'brand', to: 'gold.dim_brand', field: 'brand' },
     {
-      kind: 'range', name: 'revenue_only_on_purchase', severity: 'error', column: 'revenue', min: 0, max: 0,
+      kind: 'range', name: 'revenue_only_on_purchase', severity: 'error', scope: 'table', column: 'revenue', min: 0, max: 0,
       where: { column: 'event_type', equals: 'view' },
     },
     {
