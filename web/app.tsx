@@ -34,8 +34,10 @@ export function App() {
   const [meta, setMeta] = useState<Meta | null>(null);
   const [menuOpen, setMenuOpen] = useState(false);
 
+  const [updatedAt, setUpdatedAt] = useState<string | null>(null);
   useEffect(() => {
     getJson<Meta>('/api/meta').then(setMeta, () => setMeta(null));
+    if (refresh > 0) setUpdatedAt(new Date().toLocaleTimeString());
   }, [refresh]);
 
   const page = PAGE_COMPONENTS[route.page];
@@ -76,6 +78,9 @@ export function App() {
                   </a>
                 ))}
               </nav>
+              <span className="live" data-refresh-count={refresh} title="The dashboard reloads its data when the pipeline commits new table versions">
+                {updatedAt ? `updated ${updatedAt}` : 'live'}
+              </span>
               <button
                 type="button"
                 className="theme-toggle"

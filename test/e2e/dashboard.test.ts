@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { launchBrowser, waitForCharts, watchErrors, type Browser } from './browser.js';
-import { buildTestLake, type TestLake } from './lake.js';
+import { appendBatch, buildTestLake, type TestLake } from './lake.js';
 import type { MetaResponse, TableHistoryResponse } from '../../src/server/types.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -180,5 +180,22 @@ describe('dashboard in Chromium', () => {
     expect(phone.url()).toMatch(/\/users$/);
     expect(phoneErrors).toEqual([]);
     await phone.close();
+  });
+});
+
+describe('dashboard in Chromium, live', () => {
+  it('an open page refreshes itself when the pipeline commits new versions', async () => {
+    await page.goto(`${server.url}/overview`);
+    await waitForCharts(page);
+    const before = await kpiValue('Sessions');
+    expect(await page.locator('[data-refresh-count]').getAttribute('data-refresh-count')).toBe('0');
+    await appendBatch(lake, 3_000, 31);
+    await page.waitForFunction(
+      (old) => Number(document.querySelector('[data-kpi="Sessions"] .kpi-value')?.getAttribute('data-value')) > old,
+      before,
+      { timeout: 30_000 },
+    );
+    expect(Number(await page.locator('[data-refresh-count]').getAttribute('data-refresh-count'))).toBeGreaterThan(0);
+    expect(await page.locator('.live').textContent()).toMatch(/updated/);
   });
 });

@@ -74,7 +74,7 @@ export function Chart({ title, table, option, height = 300, empty, wide }: Chart
         </span>
       </figcaption>
       {hasData ? (
-        <div className="chart-canvas" ref={holder} style={{ height }} data-rendered="false" />
+        <div className="chart-canvas" ref={holder} style={{ height }} data-rendered="false" role="img" aria-label={title} />
       ) : (
         <div className="chart-empty" style={{ height: Math.min(height, 160) }} data-empty="true">
           {empty ?? 'No data for these filters.'}

@@ -23,6 +23,7 @@ const CARDS: { key: keyof OverviewResponse['kpis']; label: string; format: Forma
 ];
 
 export function OverviewPage({ filters }: PageProps) {
+  const scope = [filters.category, filters.brand].filter(Boolean).join(', ');
   const state = useApi<OverviewResponse>(`/api/overview${filterQuery(filters)}`);
   return (
     <LoadedView state={state}>
@@ -32,14 +33,14 @@ export function OverviewPage({ filters }: PageProps) {
             The Gold tables this page reads ({data.missing.join(', ')}) do not exist yet: run <code>clicklake run</code> to build the lakehouse.
           </Empty>
         ) : (
-          <Overview data={data} />
+          <Overview data={data} scope={scope} />
         )
       }
     </LoadedView>
   );
 }
 
-function Overview({ data }: { data: OverviewResponse }) {
+function Overview({ data, scope }: { data: OverviewResponse; scope: string }) {
   const { kpis, period } = data;
   const revenueChange =
     kpis.revenue.previous && kpis.revenue.value !== null ? (kpis.revenue.value - kpis.revenue.previous) / kpis.revenue.previous : null;
@@ -51,7 +52,7 @@ function Overview({ data }: { data: OverviewResponse }) {
         answer={
           period ? (
             <>
-              Revenue was <strong>{money(kpis.revenue.value)}</strong> from {period.from} to {period.to}
+              Revenue{scope ? <> from {scope}</> : null} was <strong>{money(kpis.revenue.value)}</strong> from {period.from} to {period.to}
               {revenueChange !== null ? <>, {change(revenueChange)} against the previous period</> : null}, from{' '}
               <strong>{integer(kpis.orders.value)}</strong> orders by {integer(kpis.buyers.value)} buyers.
             </>
