@@ -9,6 +9,8 @@ import { DuckDbFileRewriter } from '../engine/optimize-rewriter.js';
 import { DuckDbParquetReader } from '../engine/parquet-reader.js';
 import { DuckDbParquetWriter } from '../engine/parquet-writer.js';
 import { Session } from '../engine/session.js';
+import type { ProgressTask } from '../effects.js';
+import { terminalEffects } from './effects.js';
 import { CliError } from './errors.js';
 import { parseNumber, resolveTableArg } from './table-arg.js';
 
@@ -30,12 +32,22 @@ export function register(program: Command): void {
       const targetSize = options.targetSize === undefined ? undefined : parseNumber(options.targetSize, '--target-size');
       if (targetSize !== undefined && targetSize < 1) throw new CliError('--target-size must be at least 1 byte');
       const session = await Session.open();
+      let bar: ProgressTask | undefined;
       try {
         const metrics = await optimize(
           new FsLogStore(dir),
           { reader: new DuckDbParquetReader(session), rewriter: new DuckDbFileRewriter(session), writer: new DuckDbParquetWriter(session) },
-          { zOrderBy, targetSize },
+          {
+            zOrderBy,
+            targetSize,
+            onProgress: (done, total) => {
+              bar ??= terminalEffects().progress('optimize', total);
+              bar.update(done);
+            },
+          },
         );
+        bar?.stop();
+        bar = undefined;
         if (options.json) {
           process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);
           return;
@@ -48,6 +60,7 @@ export function register(program: Command): void {
                 `${zOrderBy.length ? `, Z-ordered by ${zOrderBy.join(', ')}` : ''}\n`,
         );
       } finally {
+        bar?.stop();
         session.close();
       }
     });

@@ -105,7 +105,8 @@ export async function scanFilesSql(
   const branches: string[] = [];
   for (const group of groups.values()) {
     const paths = group.map((f) => store.resolve(f.path));
-    const source = `read_parquet(${quoteStringList(paths)}, filename = true, union_by_name = true)`;
+    // The file-name column gets a name no table column is likely to have (tables may have `filename`).
+    const source = `read_parquet(${quoteStringList(paths)}, filename = '__clicklake_source_file', union_by_name = true)`;
     const present = new Set((await session.describe(`SELECT * FROM ${source}`)).map((c) => c.name));
     const first = group[0]!;
     const columns = schema.fields.map((f) => {
@@ -119,7 +120,7 @@ export async function scanFilesSql(
     const mapping = group.map((f) => `(${quoteString(store.resolve(f.path))}, ${quoteString(f.add.path)})`).join(', ');
     branches.push(
       `SELECT ${columns.join(', ')}, m.log_path AS __file FROM ${source} AS s ` +
-        `JOIN (VALUES ${mapping}) AS m(abs_path, log_path) ON s.filename = m.abs_path`,
+        `JOIN (VALUES ${mapping}) AS m(abs_path, log_path) ON s.__clicklake_source_file = m.abs_path`,
     );
   }
   return branches.join('\nUNION ALL\n');

@@ -29,6 +29,8 @@ export interface OptimizeOptions {
   /** Z-order by these columns (1–4, not partition columns). */
   zOrderBy?: string[];
   now?: () => number;
+  /** Called after each bin is rewritten, for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface OptimizeMetrics {
@@ -101,7 +103,10 @@ export async function optimize(
   };
   if (!bins.length) return metrics;
   const adds: Add[] = [];
-  for (const bin of bins) adds.push(...(await deps.rewriter.rewrite(snapshot, bin, { targetSize, zOrderBy })));
+  for (const [i, bin] of bins.entries()) {
+    adds.push(...(await deps.rewriter.rewrite(snapshot, bin, { targetSize, zOrderBy })));
+    options.onProgress?.(i + 1, bins.length);
+  }
   const now = options.now ?? Date.now;
   const timestamp = now();
   const actions: Action[] = [
