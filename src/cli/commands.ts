@@ -13,9 +13,10 @@ import * as restore from './restore.js';
 import * as vacuum from './vacuum.js';
 import * as optimize from './optimize.js';
 import * as deltaCat from './delta-cat.js';
+import * as generate from './generate.js';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [run, query, tables, quality, serve, history, restore, vacuum, optimize, deltaCat];
+export const commandModules: CommandModule[] = [run, query, tables, quality, serve, history, restore, vacuum, optimize, deltaCat, generate];

@@ -1,0 +1,84 @@
+/**
+ * Runs chunk windows on worker threads (or inline when threads is 0) and hands results back in
+ * window order, with a bounded number in flight so memory stays flat whatever the file size.
+ */
+import { Worker } from 'node:worker_threads';
+import { generateChunk, type ChunkContext, type ChunkFault } from './chunk.js';
+
+export interface ChunkOutput {
+  bytes: Uint8Array;
+  lines: number;
+  faults: ChunkFault[];
+  naturalDuplicates: number;
+}
+
+interface WorkerReply {
+  id: number;
+  buffer: ArrayBuffer;
+  byteOffset: number;
+  byteLength: number;
+  lines: number;
+  faults: ChunkFault[];
+  naturalDuplicates: number;
+}
+
+/** Calls `consume` with each window's output, in order. */
+export async function runChunks(
+  ctx: ChunkContext,
+  windows: [number, number][],
+  threads: number,
+  consume: (out: ChunkOutput, index: number) => Promise<void>,
+): Promise<void> {
+  if (threads <= 0) {
+    for (let i = 0; i < windows.length; i++) {
+      const [t0, t1] = windows[i]!;
+      const r = generateChunk(ctx, t0, t1);
+      await consume(r, i);
+    }
+    return;
+  }
+  const workers = Array.from({ length: threads }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: ctx }));
+  const done = new Map<number, ChunkOutput>();
+  const maxInFlight = threads * 2;
+  let nextToSend = 0;
+  let nextToWrite = 0;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const idle: Worker[] = [...workers];
+  const send = () => {
+    while (idle.length > 0 && nextToSend < windows.length && nextToSend - nextToWrite < maxInFlight) {
+      const w = idle.pop()!;
+      const [t0, t1] = windows[nextToSend]!;
+      w.postMessage({ id: nextToSend++, t0, t1 });
+    }
+  };
+  for (const w of workers) {
+    w.on('message', (m: WorkerReply) => {
+      done.set(m.id, { bytes: new Uint8Array(m.buffer, m.byteOffset, m.byteLength), lines: m.lines, faults: m.faults, naturalDuplicates: m.naturalDuplicates });
+      idle.push(w);
+      send();
+      wake?.();
+    });
+    w.on('error', (e) => {
+      failure = e;
+      wake?.();
+    });
+  }
+  try {
+    send();
+    while (nextToWrite < windows.length) {
+      if (failure) throw failure;
+      const out = done.get(nextToWrite);
+      if (!out) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      done.delete(nextToWrite);
+      await consume(out, nextToWrite);
+      nextToWrite++;
+      send();
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
