@@ -24,7 +24,8 @@ export class DeltaPartitionValueError extends DeltaError {
 const INT = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DATE = /^(\d{4,})-(\d{2})-(\d{2})$/;
-const TIMESTAMP = /^(\d{4,})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+// A bare date is midnight: predicates compare timestamps with dates, and some writers drop a zero time.
+const TIMESTAMP = /^(\d{4,})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const RANGES: Record<string, [number, number]> = {
   byte: [-128, 127],
   short: [-32768, 32767],
@@ -52,7 +53,7 @@ function parseTimestamp(raw: string): TimestampParts | undefined {
   }
   return {
     date: `${m[1]}-${m[2]}-${m[3]}`,
-    time: `${m[4]}:${m[5]}:${m[6] ?? '00'}`,
+    time: `${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}`,
     micros: (m[7] ?? '').padEnd(6, '0').slice(0, 6),
     offsetMinutes,
   };
@@ -145,7 +146,7 @@ export function partitionValueText(
     }
     case 'timestamp': case 'timestamp_ntz': {
       const p = parseTimestamp(raw);
-      if (!p) fail(column, raw, type, file, table);
+      if (!p || Number.isNaN(Date.parse(`${p.date}T${p.time}Z`))) fail(column, raw, type, file, table);
       let date = p.date;
       let time = p.time;
       if (p.offsetMinutes !== 0) {

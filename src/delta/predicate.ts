@@ -15,7 +15,8 @@
  * bound parameters; user text never reaches SQL.
  */
 import { DeltaError } from './errors.js';
-import type { StructType } from './schema.js';
+import { partitionValueText } from './partition-values.js';
+import { typeName, type DataType, type StructType } from './schema.js';
 
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -222,7 +223,7 @@ export function predicateColumns(p: Predicate): string[] {
  * primitive type can be filtered.
  */
 export function bindPredicate(p: Predicate, schema: StructType, table?: string): Predicate {
-  const resolve = (column: string): string => {
+  const resolve = (column: string): { name: string; type: DataType } => {
     const field = schema.fields.find((f) => f.name === column) ?? schema.fields.find((f) => f.name.toLowerCase() === column.toLowerCase());
     if (!field) {
       throw new DeltaPredicateError(`predicate names column "${column}", which ${table ?? 'the table'} does not have (columns: ${schema.fields.map((f) => f.name).join(', ')})`, table);
@@ -230,11 +231,44 @@ export function bindPredicate(p: Predicate, schema: StructType, table?: string):
     if (typeof field.type === 'object' && field.type.type !== 'decimal') {
       throw new DeltaPredicateError(`predicate column "${field.name}" is of a nested type; only primitive columns can be filtered`, table);
     }
-    return field.name;
+    return { name: field.name, type: field.type };
+  };
+  const check = (column: { name: string; type: DataType }, lit: Literal): void => {
+    const kind = typeof column.type === 'string' ? column.type : column.type.type;
+    const fail = (): never => {
+      throw new DeltaPredicateError(`predicate: ${lit.kind === 'string' ? `'${lit.text}'` : lit.text} is not a valid ${typeName(column.type)} value for column "${column.name}"`, table);
+    };
+    if (kind === 'string' || kind === 'binary') return;
+    if (kind === 'boolean') {
+      if (!/^(true|false)$/i.test(lit.text)) fail();
+      return;
+    }
+    if (lit.kind === 'boolean') fail();
+    try {
+      if (partitionValueText(lit.text, column.type, column.name) === null) fail();
+    } catch {
+      fail();
+    }
   };
   switch (p.op) {
     case 'and': case 'or': return { op: p.op, args: p.args.map((a) => bindPredicate(a, schema, table)) };
     case 'not': return { op: 'not', arg: bindPredicate(p.arg, schema, table) };
-    default: return { ...p, column: resolve(p.column) };
+    case 'cmp': {
+      const column = resolve(p.column);
+      check(column, p.value);
+      return { ...p, column: column.name };
+    }
+    case 'in': {
+      const column = resolve(p.column);
+      p.values.forEach((v) => check(column, v));
+      return { ...p, column: column.name };
+    }
+    case 'between': {
+      const column = resolve(p.column);
+      check(column, p.low);
+      check(column, p.high);
+      return { ...p, column: column.name };
+    }
+    case 'isNull': return { ...p, column: resolve(p.column).name };
   }
 }

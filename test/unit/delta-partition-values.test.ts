@@ -54,5 +54,6 @@ describe('partition values', () => {
     expect(() => parsePartitionValue('2021-13-45', 'date', 'd')).toThrow(DeltaPartitionValueError);
     expect(() => parsePartitionValue('yes', 'boolean', 'b')).toThrow(DeltaPartitionValueError);
     expect(() => parsePartitionValue('noon', 'timestamp', 't')).toThrow(DeltaPartitionValueError);
+    expect(() => parsePartitionValue('2024-02-30 25:00:00', 'timestamp', 't')).toThrow(DeltaPartitionValueError);
   });
 });

@@ -62,6 +62,9 @@ describe('predicate parser', () => {
     expect(bindPredicate(parsePredicate('id = 1'), schema)).toMatchObject({ column: 'Id' });
     expect(() => bindPredicate(parsePredicate('nope = 1'), schema)).toThrow(/column "nope".*columns: Id, s/);
     expect(() => bindPredicate(parsePredicate('s = 1'), schema)).toThrow(/nested/);
+    expect(() => bindPredicate(parsePredicate("id = 'abc'"), schema)).toThrow(/'abc' is not a valid long value for column "Id"/);
+    expect(() => bindPredicate(parsePredicate('id IN (1, TRUE)'), schema)).toThrow(/TRUE|true/);
+    expect(bindPredicate(parsePredicate("id BETWEEN '1' AND 2"), schema)).toMatchObject({ column: 'Id' });
   });
 });
 
