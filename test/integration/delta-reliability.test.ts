@@ -68,6 +68,34 @@ describe.skipIf(!built)('Delta writer reliability', () => {
     if (validatorAvailable()) await expectValid(dir, '200 concurrent appends');
   });
 
+  it('appends never conflict with a concurrent compaction; every row survives it', async () => {
+    const dir = join(root, 'compacting');
+    await appendQuery(session, dir, 'SELECT -1::BIGINT AS id, -1::INTEGER AS worker, -1::INTEGER AS seq');
+    const appenders = Array.from({ length: 3 }, (_, w) => run('append-worker.mjs', [dir, String(w), '15']));
+    const compactor = run('optimize-worker.mjs', [dir, '6']);
+    const results = await Promise.all([...appenders, compactor].map((r) => r.done));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const outcomes = results[3]!.stdout.trim().split('\n');
+    expect(outcomes.filter((o) => /^\d+$/.test(o)).length).toBeGreaterThan(0);
+    await openDeltaView(session, 'o', dir);
+    const [counts] = await session.json('SELECT count(*) AS n, count(DISTINCT id) AS ids FROM o');
+    expect(counts).toEqual({ n: '46', ids: '46' });
+    expect(commitVersions(dir)).toEqual(Array.from({ length: commitVersions(dir).length }, (_, i) => i));
+    if (validatorAvailable()) await expectValid(dir, 'appends during compaction');
+  });
+
+  it('the same batches written by 4 processes at once land exactly once each', async () => {
+    const dir = join(root, 'same-batches');
+    const runs = Array.from({ length: 4 }, () => run('batch-worker.mjs', [dir, '0', '10', '100']));
+    const results = await Promise.all(runs.map((r) => r.done));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const committed = results.flatMap((r) => r.stdout.trim().split('\n')).filter((l) => l.startsWith('committed'));
+    expect(committed).toHaveLength(10);
+    await openDeltaView(session, 's', dir);
+    const [state] = await session.json('SELECT count(*) AS n, count(DISTINCT (batch, i)) AS uniq FROM s');
+    expect(state).toEqual({ n: '1000', uniq: '1000' });
+  });
+
   it('SIGKILL at random points never exposes a partial commit; rerunning with txn ids writes each batch once', async () => {
     const dir = join(root, 'killed');
     const rows = 20000;
