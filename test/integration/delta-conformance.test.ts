@@ -5,7 +5,7 @@
  * `expected/` Parquet files. Entries that must be refused fail with an unsupported-feature or
  * corrupt-log error; versions without expectations must either load or fail with a Delta error.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -203,6 +203,33 @@ describe.skipIf(!hasShared())('Delta conformance corpus', () => {
     expect((await loadSnapshot(store, reader, { timestamp: ict[3]! - 1 })).version).toBe(2);
     expect((await loadSnapshot(store, reader, { timestamp: ict[3]! })).version).toBe(3);
     await expect(loadSnapshot(store, reader, { timestamp: ict[0]! - 1 })).rejects.toThrow(/before the first available commit/);
+  });
+
+  it('survives damaged copies: a missing checkpoint part is skipped, a truncated commit is named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clicklake-'));
+    try {
+      const reader = new DuckDbParquetReader(session);
+      const multi = join(dir, 'multi');
+      cpSync(join(corpus, 'kgold-multi-part-checkpoint', 'delta'), multi, { recursive: true });
+      const whole = await loadSnapshot(new FsLogStore(multi), reader);
+      rmSync(join(multi, '_delta_log', '00000000000000000001.checkpoint.0000000002.0000000002.parquet'));
+      const fromCommits = await loadSnapshot(new FsLogStore(multi), reader);
+      expect(fromCommits.files.map((f) => f.path).sort()).toEqual(whole.files.map((f) => f.path).sort());
+      rmSync(join(multi, '_delta_log', '00000000000000000000.json'));
+      await expect(loadSnapshot(new FsLogStore(multi), reader)).rejects.toThrow(/checkpoint 1 is incomplete .*0000000002\.0000000002\.parquet is missing/);
+
+      const truncated = join(dir, 'truncated');
+      cpSync(join(corpus, 'dat-basic_append', 'delta'), truncated, { recursive: true });
+      const last = join(truncated, '_delta_log', '00000000000000000001.json');
+      const text = readFileSync(last, 'utf8');
+      writeFileSync(last, text.slice(0, Math.floor(text.length / 2)));
+      const error = await loadSnapshot(new FsLogStore(truncated), reader).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeltaLogCorruptError);
+      expect((error as Error).message).toMatch(/00000000000000000001\.json line \d+ is not valid JSON/);
+      expect((await loadSnapshot(new FsLogStore(truncated), reader, { version: 0 })).version).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('compared row counts and full contents across the corpus', () => {
