@@ -1,6 +1,7 @@
 // Fault injection is caught with exact counts: every kind in the generator's closed list
-// (FAULT_KINDS), injected by the generator's own applyFault into real REES46 rows at a known
-// count, run through the real pipeline, and counted back from the lake by detectFaults.
+// (FAULT_KINDS), injected at a known rate by `clicklake generate --faults` (and, on real REES46
+// rows, by the generator's own applyFault), run through the real pipeline, and counted back from
+// the lake by detectFaults.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { Lake } from '../../src/engine/lake.js';
 import { qualityGate } from '../../src/quality/gate.js';
 import { detectFaults, FAULT_SIGNALS } from '../../src/quality/faults.js';
 import { hasShared, sharedPath } from '../helpers/shared.js';
+import { runCli } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -52,6 +54,47 @@ function injectFaults(step: number): { lines: string[]; injected: Record<FaultKi
   }
   return { lines: [header!, ...out], injected, natural };
 }
+
+/** Exact copies of an earlier line in the file that the manifest does not list as injected. */
+function naturalDuplicates(file: string, injectedCopies: Set<number>): number {
+  const seen = new Set<string>();
+  let natural = 0;
+  readFileSync(file, 'latin1').split('\n').forEach((line, i) => {
+    if (i === 0 || line === '') return;
+    if (seen.has(line) && !injectedCopies.has(i + 1)) natural++;
+    seen.add(line);
+  });
+  return natural;
+}
+
+describe('fault detection on a generated month', () => {
+  it('detects every kind the generator injected, with the manifest\'s exact count', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clicklake-'));
+    dirs.push(dir);
+    const file = join(dir, 'events.csv');
+    const generated = await runCli(['generate', '--out', file, '--events', '100000', '--faults', '0.02', '--seed', '11']);
+    expect(generated.code).toBe(0);
+    const manifest = JSON.parse(readFileSync(`${file}.faults.json`, 'utf8')) as {
+      counts: Record<FaultKind, number>;
+      naturalDuplicateLines: number;
+      faults: { kind: FaultKind; line: number }[];
+    };
+    for (const kind of FAULT_KINDS) expect(manifest.counts[kind]).toBeGreaterThan(100);
+
+    const lakeDir = join(dir, 'lake');
+    const report = await runPipeline({ lakeDir, inputs: [file], quality: qualityGate(lakeDir), threads: 1 });
+    expect(report.status).toBe('succeeded');
+    const session = await Session.open({ threads: 1 });
+    try {
+      const found = await detectFaults(new Lake(lakeDir, session));
+      // Silver's dedupe also removes the file's natural duplicates; they are counted from the file.
+      const natural = naturalDuplicates(file, new Set(manifest.faults.filter((f) => f.kind === 'duplicate').map((f) => f.line)));
+      expect({ ...found.counts, duplicate: found.counts.duplicate - natural }).toEqual(manifest.counts);
+    } finally {
+      session.close();
+    }
+  }, 60_000);
+});
 
 describe.skipIf(!hasShared())('fault detection', () => {
   it('maps every fault kind to a signal', () => {
