@@ -13,6 +13,7 @@ import { parquetColumns, stageCsvLines, stageCsvStrict, stageParquet, type Stage
 import { modelSql } from './models.js';
 import { InputHeaderError } from './errors.js';
 import { TABLES, secondsSince, type StepContext } from './context.js';
+import { FingerprintCache } from './fingerprints.js';
 
 export interface BronzeFileResult {
   file: string;
@@ -38,14 +39,27 @@ export function batchIdOf(sha256: string): string {
 export async function ingestBronze(ctx: StepContext, files: readonly SourceFile[]): Promise<BronzeFileResult[]> {
   const results: BronzeFileResult[] = [];
   const seen = (await ctx.lake.snapshot(TABLES.bronzeEvents))?.appTransactions;
+  const cache = new FingerprintCache(ctx.lake.dir);
   const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
   const bar = ctx.effects.progress('bronze: read', Math.max(totalBytes, 1));
   try {
     for (const file of files) {
-      results.push(await ingestFile(ctx, file, seen, (n) => bar.increment(n)));
+      // A file whose identity (path, size, mtime) maps to a content already ingested is skipped
+      // without reading it again.
+      const known = cache.get(file.path);
+      if (known && seen?.has(bronzeAppId(known))) {
+        bar.increment(file.bytes);
+        ctx.effects.log(`bronze: ${file.path} already ingested (batch ${batchIdOf(known)}), skipped`);
+        results.push({ file: file.path, sha256: known, batchId: batchIdOf(known), status: 'already ingested', rows: 0, malformed: 0, seconds: 0 });
+        continue;
+      }
+      const result = await ingestFile(ctx, file, seen, (n) => bar.increment(n));
+      cache.set(file.path, result.sha256);
+      results.push(result);
     }
   } finally {
     bar.stop();
+    cache.save();
   }
   return results;
 }

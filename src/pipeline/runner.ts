@@ -17,6 +17,9 @@ import { buildGold, type GoldResult } from './gold.js';
 import { promoteAll, type QualityHook } from './quality-hook.js';
 import { TABLES, secondsSince, type StepContext } from './context.js';
 
+/** Bounds DuckDB so a month of events runs within 4 GB; larger work spills to the staging folder. */
+export const DEFAULT_MEMORY_LIMIT = '3GB';
+
 export interface RunOptions {
   lakeDir: string;
   /** Files or folders to ingest; none means: only promote what Bronze already holds. */
@@ -24,7 +27,7 @@ export interface RunOptions {
   effects?: Effects;
   quality?: QualityHook;
   threads?: number;
-  /** DuckDB memory_limit, e.g. '3GB'. */
+  /** DuckDB memory_limit, e.g. '3GB' (the default: peak RSS lands a little above it). */
   memoryLimit?: string;
 }
 
@@ -58,7 +61,7 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
   mkdirSync(stagingDir, { recursive: true });
   const session = await Session.open({
     threads: options.threads,
-    memoryLimit: options.memoryLimit,
+    memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
     tempDirectory: join(stagingDir, 'spill'),
   });
   const startedAt = effects.now();

@@ -8,6 +8,7 @@
 import { quoteString } from '../engine/session.js';
 import type { Predicate } from '../delta/predicate.js';
 import { modelSql } from './models.js';
+import { batchIdOf } from './bronze.js';
 import { PromotionStoppedError, ReconciliationError } from './errors.js';
 import { TABLES, secondsSince, type StepContext } from './context.js';
 
@@ -42,16 +43,24 @@ export function silverAppId(batchId: string): string {
   return `silver:${batchId}`;
 }
 
-/** Bronze batches not yet reconciled into Silver, oldest first. */
+/**
+ * Bronze batches not yet reconciled into Silver, in landing order. Read from the logs alone (the
+ * Bronze `bronze:<sha256>` and reconciliation `silver:<batch>` app transactions), so a run with
+ * nothing new scans no data.
+ */
 export async function pendingBatches(ctx: StepContext): Promise<{ batchId: string }[]> {
-  const { lake, session } = ctx;
-  if (!(await lake.view('bronze_all', TABLES.bronzeEvents))) return [];
-  await lake.viewOrEmpty('ops_reconciliation', TABLES.reconciliation, EMPTY_RECONCILIATION);
-  const rows = await session.all<{ batch_id: string }>(
-    `SELECT _batch_id AS batch_id FROM bronze_all WHERE _batch_id NOT IN (SELECT batch_id FROM ops_reconciliation) ` +
-      `GROUP BY _batch_id ORDER BY min(_ingested_at), _batch_id`,
-  );
-  return rows.map((r) => ({ batchId: r.batch_id }));
+  const bronze = await ctx.lake.snapshot(TABLES.bronzeEvents);
+  if (!bronze) return [];
+  const done = (await ctx.lake.snapshot(TABLES.reconciliation))?.appTransactions;
+  const pending: { batchId: string; at: number }[] = [];
+  for (const [appId, txn] of bronze.appTransactions) {
+    if (!appId.startsWith('bronze:')) continue;
+    const batchId = batchIdOf(appId.slice('bronze:'.length));
+    if (!done?.has(silverAppId(batchId))) pending.push({ batchId, at: Number(txn.lastUpdated ?? 0) });
+  }
+  pending.sort((a, b) => a.at - b.at || a.batchId.localeCompare(b.batchId));
+  await ctx.lake.viewOrEmpty('ops_reconciliation', TABLES.reconciliation, EMPTY_RECONCILIATION);
+  return pending.map(({ batchId }) => ({ batchId }));
 }
 
 export async function buildSilver(ctx: StepContext): Promise<SilverBatchResult[]> {
