@@ -74,6 +74,13 @@ export async function prepareSource(ctx: PlanContext, selectSql: string): Promis
         table.store.location,
       );
     }
+    const binary = table.schema.fields.filter((f) => partitionColumns.includes(f.name) && typeof f.type === 'string' && f.type === 'binary');
+    if (binary.length) {
+      throw new DeltaInvalidOperationError(
+        `${table.store.location} is partitioned by binary column ${binary[0]!.name}; writing binary partition values is not supported`,
+        table.store.location,
+      );
+    }
     resolved = resolveWriteSchema(table.schema, columns, { mergeSchema: options.mergeSchema, table: table.store.location });
   }
   const select = resolved.columns.map((c) => `CAST(q.${quoteIdent(c.name)} AS ${deltaToDuckdb(c.type)}) AS ${quoteIdent(c.name)}`);

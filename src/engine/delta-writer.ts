@@ -19,6 +19,7 @@ import { checkpointIfDue } from '../delta/checkpoint-write.js';
 import { commitTransaction } from '../delta/commit.js';
 import { DeltaConcurrentModificationError, DeltaInvalidOperationError, DeltaSchemaMismatchError } from '../delta/errors.js';
 import { tableProperties } from '../delta/table-properties.js';
+import { checkWritable } from '../delta/writer-features.js';
 import { toRowPredicate, type AnyPredicate } from '../delta/row-predicate.js';
 import type { Transaction } from '../delta/transaction.js';
 import { schemaToString } from '../delta/type-map.js';
@@ -94,6 +95,7 @@ async function runWrite(
 ): Promise<WriteResult> {
   const now = options.now ?? Date.now;
   const table = await openTable(session, tablePath);
+  if (table.snapshot) checkWritable(table.snapshot.protocol, table.snapshot.metadata, table.store.location, table.snapshot.version);
   const skipped = alreadyCommitted(table, options);
   if (skipped) return skipped;
   const planned = await plan({ session, table, options });

@@ -144,6 +144,15 @@ describe('Delta writer', () => {
     expect(got).toEqual([{ d: '2019-10-01', n: '10', updated: '10' }, { d: '2019-10-02', n: '10', updated: '0' }, { d: '2019-10-03', n: '10', updated: '0' }]);
   });
 
+  it('handles a table column named like DuckDB\'s file-name column', async () => {
+    const dir = table();
+    await appendQuery(session, dir, `SELECT i::BIGINT AS id, 'f' || i AS filename FROM range(10) t(i)`);
+    await deleteWhere(session, dir, { column: 'filename', op: '=', value: 'f3' });
+    await mergeQuery(session, dir, `SELECT 4::BIGINT AS id, 'changed' AS filename`, { keys: ['id'] });
+    const got = await read(dir, 'SELECT id, filename FROM v WHERE id IN (3, 4, 5) ORDER BY id');
+    expect(got).toEqual([{ id: '4', filename: 'changed' }, { id: '5', filename: 'f5' }]);
+  });
+
   it('enforces the schema, naming every mismatched column, and evolves it only with mergeSchema', async () => {
     const dir = table();
     await appendQuery(session, dir, rows(0, 5));

@@ -20,6 +20,7 @@ import type { ParquetWriter } from '../parquet-writer.js';
 import { decodeLogPath, partitionKey } from '../path-encoding.js';
 import { loadSnapshot, type LiveFile, type Snapshot } from '../snapshot.js';
 import type { Transaction } from '../transaction.js';
+import { checkWritable } from '../writer-features.js';
 
 export const DEFAULT_OPTIMIZE_TARGET_SIZE = 128 * 1024 * 1024;
 
@@ -87,6 +88,7 @@ export async function optimize(
   const zOrderBy = options.zOrderBy ?? [];
   if (!(targetSize > 0)) throw new DeltaInvalidOperationError(`optimize target size must be positive, got ${targetSize}`, store.location);
   const snapshot = await loadSnapshot(store, deps.reader);
+  checkWritable(snapshot.protocol, snapshot.metadata, store.location, snapshot.version);
   if (zOrderBy.length > 4) throw new DeltaInvalidOperationError(`Z-order takes 1 to 4 columns, got ${zOrderBy.length}`, store.location);
   for (const column of zOrderBy) {
     if (!snapshot.schema.fields.some((f) => f.name === column)) {

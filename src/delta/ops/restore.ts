@@ -22,6 +22,7 @@ import type { ParquetReader } from '../parquet.js';
 import type { ParquetWriter } from '../parquet-writer.js';
 import { loadSnapshot } from '../snapshot.js';
 import type { Transaction } from '../transaction.js';
+import { checkWritable } from '../writer-features.js';
 
 export interface RestoreOptions {
   version?: number;
@@ -51,6 +52,7 @@ export async function restore(
   }
   const now = options.now ?? Date.now;
   const current = await loadSnapshot(store, deps.reader);
+  checkWritable(current.protocol, current.metadata, store.location, current.version);
   const target = await loadSnapshot(store, deps.reader, { version: options.version, timestamp: options.timestamp });
   if (target.version >= current.version) {
     throw new DeltaInvalidOperationError(`${store.location} is at version ${current.version}; restore needs an earlier version, got ${target.version}`, store.location, target.version);

@@ -17,6 +17,7 @@ import type { ParquetReader } from '../parquet.js';
 import { decodeLogPath } from '../path-encoding.js';
 import { loadSnapshot } from '../snapshot.js';
 import { tableProperties } from '../table-properties.js';
+import { checkWritable } from '../writer-features.js';
 
 export interface VacuumOptions {
   /** Keep files needed by versions of the last this-many hours (default: the table's, 168). */
@@ -40,6 +41,7 @@ export interface VacuumMetrics {
 
 export async function vacuum(store: LogStore, deps: { reader: ParquetReader }, options: VacuumOptions = {}): Promise<VacuumMetrics> {
   const snapshot = await loadSnapshot(store, deps.reader);
+  checkWritable(snapshot.protocol, snapshot.metadata, store.location, snapshot.version);
   const defaultMs = tableProperties(snapshot.metadata.configuration, store.location).deletedFileRetentionMs;
   const retentionHours = options.retentionHours ?? defaultMs / 3_600_000;
   if (!(retentionHours >= 0) || !Number.isFinite(retentionHours)) {
