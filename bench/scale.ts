@@ -1,0 +1,112 @@
+/**
+ * `npm run bench -- scale [--sizes 1M,4M,16M,42448764] [--seed S]`: clicklake's full pipeline
+ * (`clicklake run`, a cold child process and a fresh lake each time) at growing month sizes, with
+ * the time per million events and the peak RSS at each, so growth is visible: time should grow
+ * linearly (a flat seconds-per-million column) and memory should stay flat. Figures are printed,
+ * never asserted, and appended to bench/results/scale.jsonl.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CLI, DEFAULT_SEED, FULL_MONTH, ensureMonth, parseCount } from './lib/data.js';
+import { measureNode } from './lib/measure.js';
+import { appendResult, machineFacts } from './lib/results.js';
+import { formatTable, gb, option, seconds } from './lib/format.js';
+
+export const DEFAULT_SIZES = [1_000_000, 4_000_000, 16_000_000, FULL_MONTH];
+
+interface Point {
+  events: number;
+  csvBytes: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  peakRssBytes: number;
+  rowsOut?: number;
+  steps?: { step: string; seconds: number }[];
+  error?: string;
+}
+
+export function parseSizes(text: string | undefined): number[] {
+  if (text === undefined) return DEFAULT_SIZES;
+  const sizes = text.split(',').filter((s) => s.trim() !== '').map((s) => parseCount(s, '--sizes'));
+  if (sizes.length === 0) throw new Error('--sizes: give at least one size, e.g. --sizes 1M,4M');
+  return sizes;
+}
+
+export async function run(args: string[] = []): Promise<void> {
+  const sizes = parseSizes(option(args, '--sizes'));
+  const seed = parseCount(option(args, '--seed') ?? String(DEFAULT_SEED), '--seed');
+  const log = (line: string) => console.log(line);
+  const machineAtStart = machineFacts();
+  const points: Point[] = [];
+  for (const events of sizes) {
+    const month = ensureMonth(events, seed, log);
+    const work = mkdtempSync(join(tmpdir(), 'clicklake-bench-scale-'));
+    try {
+      log(`running clicklake run on ${events.toLocaleString('en-US')} events …`);
+      const m = await measureNode(CLI, ['run', month.path, '--lake', join(work, 'lake'), '--json']);
+      const point: Point = { events, csvBytes: month.bytes, wallSeconds: m.wallSeconds, cpuSeconds: m.cpuSeconds, peakRssBytes: m.peakRssBytes };
+      if (m.exitCode !== 0) point.error = m.stderr.trim().split('\n').pop() ?? `exit ${m.exitCode}`;
+      else {
+        const report = JSON.parse(m.stdout) as { steps: { step: string; seconds: number; rowsOut: number }[] };
+        point.rowsOut = report.steps.find((s) => s.step === 'silver')?.rowsOut;
+        point.steps = report.steps.map((s) => ({ step: s.step, seconds: s.seconds }));
+      }
+      points.push(point);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+
+  console.log('');
+  console.log(
+    formatTable(
+      ['events', 'CSV', 'wall', 's / M events', 'CPU', 'peak RSS', 'bronze', 'silver', 'gold'],
+      points.map((p) => {
+        const step = (name: string) => {
+          const s = p.steps?.find((x) => x.step === name);
+          return s ? seconds(s.seconds) : '-';
+        };
+        return [
+          p.events.toLocaleString('en-US'),
+          gb(p.csvBytes),
+          p.error ? 'FAILED' : seconds(p.wallSeconds),
+          p.error ? '-' : (p.wallSeconds / (p.events / 1e6)).toFixed(2),
+          seconds(p.cpuSeconds),
+          gb(p.peakRssBytes),
+          step('bronze'),
+          step('silver'),
+          step('gold'),
+        ];
+      }),
+    ),
+  );
+  for (const p of points.filter((x) => x.error)) console.log(`${p.events.toLocaleString('en-US')} events FAILED: ${p.error}`);
+  const ok = points.filter((p) => !p.error);
+  if (ok.length >= 2) {
+    const first = ok[0]!;
+    const last = ok[ok.length - 1]!;
+    const perM = (p: Point) => p.wallSeconds / (p.events / 1e6);
+    console.log(
+      `\ngrowth from ${first.events.toLocaleString('en-US')} to ${last.events.toLocaleString('en-US')} events ` +
+        `(${(last.events / first.events).toFixed(1)}×): time per million × ${(perM(last) / perM(first)).toFixed(2)} ` +
+        `(1.00 is linear), peak RSS × ${(last.peakRssBytes / first.peakRssBytes).toFixed(2)} (1.00 is flat)`,
+    );
+  }
+  const file = appendResult('scale', {
+    seed,
+    machineAtStart,
+    points: points.map((p) => ({ ...p, secondsPerMillion: p.error ? null : Math.round((p.wallSeconds / (p.events / 1e6)) * 1000) / 1000 })),
+  });
+  console.log(`\nappended to ${file}`);
+  if (points.some((p) => p.error)) process.exitCode = 1;
+}
+
+// Run directly (node dist/bench/scale.js …) as well as through the suite registry.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  run(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
