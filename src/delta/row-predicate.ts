@@ -162,7 +162,9 @@ export function mayMatch(p: Predicate, partition: PartitionValues, stats: StatsV
   if (p.op === 'is null') return nulls === undefined || Number(nulls) > 0;
   if (p.op === 'is not null') return nulls === undefined || stats.numRecords === undefined || Number(nulls) < stats.numRecords;
   const lo = comparable(stats.minValues[p.column], type);
-  const hi = comparable(stats.maxValues[p.column], type);
+  const rawMax = stats.maxValues[p.column];
+  // A cut string maximum ends in a tie-breaker whose UTF-16 order differs from UTF-8 byte order.
+  const hi = type === 'string' && typeof rawMax === 'string' && rawMax.endsWith('\u{10FFFF}') ? undefined : comparable(rawMax, type);
   if (lo === undefined || hi === undefined) return true;
   const inRange = (literal: Literal, op: ComparisonOp): boolean => {
     const l = comparable(literal, type);

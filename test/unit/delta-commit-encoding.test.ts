@@ -143,6 +143,10 @@ describe('row predicates', () => {
     expect(mayMatch({ column: 'n', op: '<=', value: 5 }, {}, stats, types)).toBe(true);
     expect(mayMatch({ column: 'n', op: 'is null' }, {}, stats, types)).toBe(false);
     expect(mayMatch({ column: 't', op: '>', value: new Date('2019-10-02T00:00:00Z') }, {}, stats, types)).toBe(false);
+    const cut = { numRecords: 1, minValues: { s: 'a'.repeat(32) }, maxValues: { s: 'a'.repeat(32) + '\u{10FFFF}' }, nullCount: {} };
+    const strings = new Map<string, DeltaType>([['s', 'string']]);
+    expect(mayMatch({ column: 's', op: '=', value: 'a'.repeat(32) + '\uFF01' }, {}, cut, strings)).toBe(true);
+    expect(mayMatch({ column: 's', op: '<', value: 'a' }, {}, cut, strings)).toBe(false);
     expect(mayMatch({ or: [{ column: 'n', op: '=', value: 1 }, { column: 'n', op: '=', value: 7 }] }, {}, stats, types)).toBe(true);
   });
 });
