@@ -165,18 +165,21 @@ export function mayMatch(p: Predicate, partition: PartitionValues, stats: StatsV
   const rawMax = stats.maxValues[p.column];
   // A cut string maximum ends in a tie-breaker whose UTF-16 order differs from UTF-8 byte order.
   const hi = type === 'string' && typeof rawMax === 'string' && rawMax.endsWith('\u{10FFFF}') ? undefined : comparable(rawMax, type);
-  if (lo === undefined || hi === undefined) return true;
+  if (lo === undefined && hi === undefined) return true;
+  // Each bound rules files out on its own; a missing bound rules nothing out.
   const inRange = (literal: Literal, op: ComparisonOp): boolean => {
     const l = comparable(literal, type);
     if (literal === null) return false;
     if (l === undefined) return true;
+    const aboveMin = (strict: boolean) => lo === undefined || (strict ? compare(lo, l) < 0 : compare(lo, l) <= 0);
+    const belowMax = (strict: boolean) => hi === undefined || (strict ? compare(hi, l) > 0 : compare(hi, l) >= 0);
     switch (op) {
-      case '=': return compare(lo, l) <= 0 && compare(l, hi) <= 0;
-      case '!=': return !(compare(lo, l) === 0 && compare(hi, l) === 0);
-      case '<': return compare(lo, l) < 0;
-      case '<=': return compare(lo, l) <= 0;
-      case '>': return compare(hi, l) > 0;
-      case '>=': return compare(hi, l) >= 0;
+      case '=': return aboveMin(false) && belowMax(false);
+      case '!=': return !(lo !== undefined && hi !== undefined && compare(lo, l) === 0 && compare(hi, l) === 0);
+      case '<': return aboveMin(true);
+      case '<=': return aboveMin(false);
+      case '>': return belowMax(true);
+      case '>=': return belowMax(false);
     }
   };
   if (p.op === 'in') return p.values.some((v) => inRange(v, '='));
