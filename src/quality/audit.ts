@@ -15,9 +15,10 @@ import { qualityViewName, relationsFor } from './relations.js';
 import { loadQualityConfig, type QualityConfig } from './config.js';
 import { profileRelation } from './profile.js';
 
-/** The table profiled each run, and the lineage columns left out of its profile. */
+/** The table profiled each run, the lineage columns left out, and its near-unique key columns. */
 export const PROFILED_TABLE = 'silver.events';
 const PROFILE_EXCLUDE = ['_source_file', '_source_line', '_batch_id'];
+const PROFILE_KEYS = ['event_time', 'user_id', 'user_session'];
 
 export interface AuditOptions {
   effects?: Effects;
@@ -71,7 +72,7 @@ export async function auditLake(lake: Lake, runId: string, options: AuditOptions
       const snapshot = await lake.snapshot(PROFILED_TABLE);
       const view = qualityViewName(PROFILED_TABLE);
       await lake.view(view, PROFILED_TABLE, { version: snapshot?.version });
-      const profiles = await profileRelation(lake.session, quoteIdent(view), { exclude: PROFILE_EXCLUDE });
+      const profiles = await profileRelation(lake.session, quoteIdent(view), { exclude: PROFILE_EXCLUDE, keyColumns: PROFILE_KEYS });
       await recordProfiles(lake, { runId, at: checkedAt, table: PROFILED_TABLE, tableVersion: snapshot?.version ?? null }, profiles);
       profiledColumns = profiles.length;
     }

@@ -1,9 +1,13 @@
 /**
- * Column profiles of a table: per column the null rate, an approximate distinct count, min/max and
- * the top values with their counts. Two scans in all, whatever the column count: one aggregate
- * pass for every column (distinct counts are DuckDB's `approx_count_distinct`, a HyperLogLog
- * estimate, because an exact count(DISTINCT) per column would cost a sort or hash of each), and one
- * pass counting exactly the few candidate top values `approx_top_k` proposed.
+ * Column profiles of a table: per column the null rate, the distinct count, min/max and the top
+ * values with their counts, in two scans whatever the column count:
+ *
+ * 1. one aggregate pass: nulls, min and max of every column, and for the key-like columns named
+ *    in `keyColumns` (a session id, a user id, a timestamp: near-unique) a HyperLogLog estimate of
+ *    the distinct count (DuckDB `approx_count_distinct`), since an exact count would hash millions
+ *    of keys and their top values say nothing;
+ * 2. one GROUP BY GROUPING SETS pass over the other columns, one grouping set each, giving their
+ *    exact distinct count and exact top values together.
  */
 import { quoteIdent, type Session } from '../engine/session.js';
 
@@ -13,17 +17,20 @@ export interface ColumnProfile {
   rows: number;
   nulls: number;
   nullRate: number;
-  /** HyperLogLog estimate (DuckDB approx_count_distinct), typically within a few percent. */
-  approxDistinct: number;
+  /** Distinct non-null values: exact, or a HyperLogLog estimate when `distinctIsApprox`. */
+  distinct: number;
+  distinctIsApprox: boolean;
   min: string | null;
   max: string | null;
-  /** Most frequent non-null values, most frequent first, with exact counts. */
+  /** Most frequent non-null values, most frequent first, with exact counts; empty for key columns. */
   topValues: { value: string; count: number }[];
 }
 
 export interface ProfileOptions {
   /** Columns to skip (lineage columns, raw lines). */
   exclude?: readonly string[];
+  /** Near-unique columns: distinct count estimated (HyperLogLog), no top values. */
+  keyColumns?: readonly string[];
   /** Top values kept per column (default 5). */
   topK?: number;
 }
@@ -33,63 +40,66 @@ export async function profileRelation(session: Session, relation: string, option
   const topK = options.topK ?? 5;
   const columns = (await session.describe(`SELECT * FROM ${relation}`)).filter((c) => !options.exclude?.includes(c.name));
   if (columns.length === 0) return [];
+  // Nested and binary columns get a null count only: their min/max and top values mean little.
+  const scalar = (type: string) => !/[\[\]]|^STRUCT|^MAP|^UNION|^BLOB/i.test(type);
+  const isKey = (name: string) => options.keyColumns?.includes(name) ?? false;
+
   const parts = ['count(*) AS "rows"'];
   columns.forEach((c, i) => {
     const q = quoteIdent(c.name);
-    // Nested and binary types have no useful text min/max or top values; count their nulls only.
-    const scalar = isScalar(c.type);
-    parts.push(
-      `count(*) - count(${q}) AS n${i}`,
-      scalar ? `approx_count_distinct(${q}) AS d${i}` : 'NULL AS d' + i,
-      scalar ? `CAST(min(${q}) AS VARCHAR) AS lo${i}` : `NULL AS lo${i}`,
-      scalar ? `CAST(max(${q}) AS VARCHAR) AS hi${i}` : `NULL AS hi${i}`,
-      scalar ? `list_transform(approx_top_k(${q}, ${topK}), x -> CAST(x AS VARCHAR)) AS k${i}` : `NULL AS k${i}`,
-    );
+    parts.push(`count(*) - count(${q}) AS n${i}`);
+    if (!scalar(c.type)) return;
+    parts.push(`CAST(min(${q}) AS VARCHAR) AS lo${i}`, `CAST(max(${q}) AS VARCHAR) AS hi${i}`);
+    if (isKey(c.name)) parts.push(`approx_count_distinct(${q}) AS d${i}`);
   });
   const [agg] = await session.all(`SELECT ${parts.join(', ')} FROM ${relation}`);
   const rows = Number(agg?.rows ?? 0);
-  const candidates = columns.map((_, i) => ((agg?.[`k${i}`] as string[] | null) ?? []).filter((v) => v !== null));
-  const counts = await countCandidates(session, relation, columns, candidates);
+  const grouped = columns.filter((c) => scalar(c.type) && !isKey(c.name));
+  const exact = await groupedProfiles(session, relation, grouped.map((c) => c.name), topK);
+
   return columns.map((c, i) => {
     const nulls = Number(agg?.[`n${i}`] ?? 0);
-    const top = candidates[i]!
-      .map((value, j) => ({ value, count: counts[i]?.[j] ?? 0 }))
-      .filter((t) => t.count > 0)
-      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+    const g = exact.get(c.name);
     return {
       column: c.name,
       type: c.type,
       rows,
       nulls,
       nullRate: rows === 0 ? 0 : nulls / rows,
-      approxDistinct: Number(agg?.[`d${i}`] ?? 0),
-      min: (agg?.[`lo${i}`] as string | null) ?? null,
-      max: (agg?.[`hi${i}`] as string | null) ?? null,
-      topValues: top,
+      distinct: g ? g.distinct : Number(agg?.[`d${i}`] ?? 0),
+      distinctIsApprox: !g && scalar(c.type),
+      min: (agg?.[`lo${i}`] as string | null | undefined) ?? null,
+      max: (agg?.[`hi${i}`] as string | null | undefined) ?? null,
+      topValues: g?.top ?? [],
     };
   });
 }
 
-function isScalar(type: string): boolean {
-  return !/[\[\]]|^STRUCT|^MAP|^UNION|^BLOB/i.test(type);
-}
-
-/** Exact counts of each column's candidate values, in one scan; candidates are bound, not spliced. */
-async function countCandidates(
+/** Exact distinct counts and top values of several columns in one GROUPING SETS scan. */
+async function groupedProfiles(
   session: Session,
   relation: string,
-  columns: { name: string }[],
-  candidates: string[][],
-): Promise<number[][]> {
-  const parts: string[] = [];
-  const params: string[] = [];
-  candidates.forEach((values, i) => {
-    values.forEach((value, j) => {
-      parts.push(`count(*) FILTER (WHERE CAST(${quoteIdent(columns[i]!.name)} AS VARCHAR) = ?) AS c${i}_${j}`);
-      params.push(value);
-    });
-  });
-  if (parts.length === 0) return candidates.map(() => []);
-  const [row] = await session.all(`SELECT ${parts.join(', ')} FROM ${relation}`, params);
-  return candidates.map((values, i) => values.map((_, j) => Number(row?.[`c${i}_${j}`] ?? 0)));
+  columns: string[],
+  topK: number,
+): Promise<Map<string, { distinct: number; top: { value: string; count: number }[] }>> {
+  const out = new Map<string, { distinct: number; top: { value: string; count: number }[] }>();
+  if (columns.length === 0) return out;
+  const q = columns.map(quoteIdent);
+  const flags = q.map((c, i) => `grouping(${c}) AS g${i}`).join(', ');
+  const perColumn = q.map(
+    (c, i) => `SELECT ${i} AS i, count(${c}) AS d,
+      list({'value': CAST(${c} AS VARCHAR), 'count': n} ORDER BY n DESC, CAST(${c} AS VARCHAR))
+        FILTER (WHERE ${c} IS NOT NULL)[1:${topK}] AS top
+      FROM g WHERE g${i} = 0`,
+  );
+  const rows = await session.all<{ i: number; d: bigint; top: { value: string; count: bigint }[] | null }>(
+    `WITH g AS MATERIALIZED (SELECT ${q.join(', ')}, count(*) AS n, ${flags} FROM ${relation}
+        GROUP BY GROUPING SETS (${q.map((c) => `(${c})`).join(', ')}))
+     ${perColumn.join(' UNION ALL ')}`,
+  );
+  for (const r of rows) {
+    const top = (r.top ?? []).map((t) => ({ value: t.value, count: Number(t.count) }));
+    out.set(columns[Number(r.i)]!, { distinct: Number(r.d), top });
+  }
+  return out;
 }

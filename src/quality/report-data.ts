@@ -50,7 +50,7 @@ export interface ReportData {
   quarantine: { reason: string; rows: number; samples: { file: string; line: number; raw: string }[] }[];
   reconciliation: { batchId: string; bronze: number; silver: number; quarantined: number; duplicates: number; balanced: boolean }[];
   profiles: {
-    table: string; column: string; type: string; rows: number; nulls: number; nullRate: number; approxDistinct: number;
+    table: string; column: string; type: string; rows: number; nulls: number; nullRate: number; distinct: number; distinctIsApprox: boolean;
     min: string | null; max: string | null; topValues: { value: string; count: number }[];
   }[];
   tables: { name: string; version: number; rows: number | null }[];
@@ -154,7 +154,7 @@ async function latestProfiles(lake: Lake): Promise<ReportData['profiles']> {
     QUALIFY profiled_at = max(profiled_at) OVER (PARTITION BY table_name) ORDER BY table_name, column_name`);
   return rows.map((r) => ({
     table: String(r.table_name), column: String(r.column_name), type: String(r.column_type), rows: Number(r.row_count),
-    nulls: Number(r.null_count), nullRate: Number(r.null_rate), approxDistinct: Number(r.approx_distinct),
+    nulls: Number(r.null_count), nullRate: Number(r.null_rate), distinct: Number(r.distinct_count), distinctIsApprox: Boolean(r.distinct_is_approx),
     min: (r.min_value as string | null) ?? null, max: (r.max_value as string | null) ?? null,
     topValues: ((r.top_values as { value: string; count: bigint }[] | null) ?? []).map((t) => ({ value: t.value, count: Number(t.count) })),
   }));

@@ -109,9 +109,9 @@ export function renderReportHtml(data: ReportData): string {
   ]));
   const profiles = data.profiles.length === 0
     ? '<p class="muted">No profile recorded.</p>'
-    : table(['table', 'column', 'type', 'rows', 'null rate', 'distinct (approx.)', 'min', 'max', 'top values'], data.profiles.map((p) => [
+    : table(['table', 'column', 'type', 'rows', 'null rate', 'distinct', 'min', 'max', 'top values'], data.profiles.map((p) => [
       esc(p.table), `<code>${esc(p.column)}</code>`, esc(p.type), `<span class="num">${esc(fmt(p.rows))}</span>`,
-      `<span class="num">${esc((p.nullRate * 100).toFixed(2))}%</span>`, `<span class="num">${esc(fmt(p.approxDistinct))}</span>`,
+      `<span class="num">${esc((p.nullRate * 100).toFixed(2))}%</span>`, `<span class="num">${p.distinctIsApprox ? '≈ ' : ''}${esc(fmt(p.distinct))}</span>`,
       esc(p.min ?? '–'), esc(p.max ?? '–'), esc(p.topValues.map((t) => `${t.value} (${fmt(t.count)})`).join(', ')),
     ]));
   const tables = table(['table', 'version', 'rows'], data.tables.map((t) => [esc(t.name), esc(t.version), `<span class="num">${esc(fmt(t.rows))}</span>`]));
@@ -137,7 +137,7 @@ ${failedErrors.length ? `<h3>Failed errors</h3>${table(resultHeaders, resultRows
 <section id="reconciliation"><h2>Reconciliation: Bronze = Silver + quarantined + duplicates</h2>${reconciliation}</section>
 <section id="trends"><h2>Trends over runs</h2>${runs}${trends}</section>
 <section id="profiles"><h2>Column profiles</h2>
-<p class="muted">Distinct counts are DuckDB approx_count_distinct (HyperLogLog) estimates; top values are counted exactly.</p>${profiles}</section>
+<p class="muted">Distinct counts marked ≈ are DuckDB approx_count_distinct (HyperLogLog) estimates, used for near-unique key columns (no top values); the others, and every top value, are exact.</p>${profiles}</section>
 <section id="tables"><h2>Tables</h2>${tables}</section>
 </body></html>
 `;

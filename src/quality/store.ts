@@ -29,7 +29,7 @@ const RESULTS_COLUMNS = `run_id VARCHAR, checked_at TIMESTAMPTZ, layer VARCHAR, 
 
 const PROFILE_COLUMNS = `run_id VARCHAR, profiled_at TIMESTAMPTZ, table_name VARCHAR, table_version BIGINT,
   column_name VARCHAR, column_type VARCHAR, row_count BIGINT, null_count BIGINT, null_rate DOUBLE,
-  approx_distinct BIGINT, min_value VARCHAR, max_value VARCHAR, top_values STRUCT("value" VARCHAR, "count" BIGINT)[]`;
+  distinct_count BIGINT, distinct_is_approx BOOLEAN, min_value VARCHAR, max_value VARCHAR, top_values STRUCT("value" VARCHAR, "count" BIGINT)[]`;
 
 /** Appends results to ops.quality_results (one Delta commit). */
 export async function recordResults(lake: Lake, results: readonly RecordedResult[]): Promise<void> {
@@ -76,7 +76,7 @@ export async function recordProfiles(
   await session.run(`CREATE OR REPLACE TEMP TABLE column_profiles_staged (${PROFILE_COLUMNS})`);
   for (const p of profiles) {
     await session.run(
-      `INSERT INTO column_profiles_staged VALUES (?, CAST(? AS TIMESTAMPTZ), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+      `INSERT INTO column_profiles_staged VALUES (?, CAST(? AS TIMESTAMPTZ), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
         CAST(? AS JSON)::STRUCT("value" VARCHAR, "count" BIGINT)[])`,
       [
         stamp.runId,
@@ -88,7 +88,8 @@ export async function recordProfiles(
         p.rows,
         p.nulls,
         p.nullRate,
-        p.approxDistinct,
+        p.distinct,
+        p.distinctIsApprox,
         p.min,
         p.max,
         JSON.stringify(p.topValues),
@@ -96,7 +97,7 @@ export async function recordProfiles(
     );
   }
   await lake.append(PROFILES_TABLE, 'SELECT * FROM column_profiles_staged', {
-    description: 'Column profiles of Silver: null rate, approximate distinct count (HyperLogLog), min/max, top values.',
+    description: 'Column profiles of Silver: null rate, distinct count (exact, or HyperLogLog for key columns), min/max, top values.',
   });
   await session.run('DROP TABLE column_profiles_staged');
 }

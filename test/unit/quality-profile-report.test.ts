@@ -17,27 +17,30 @@ beforeAll(async () => {
 afterAll(() => session.close());
 
 describe('profileRelation', () => {
-  it('profiles every column but the excluded ones', async () => {
-    const profiles = await profileRelation(session, 'p', { exclude: ['_lineage'], topK: 3 });
+  it('profiles every column but the excluded ones: exact distinct and top values, HyperLogLog for keys', async () => {
+    const profiles = await profileRelation(session, 'p', { exclude: ['_lineage'], keyColumns: ['id'], topK: 3 });
     expect(profiles.map((p) => p.column)).toEqual(['kind', 'id', 'price', 'nested']);
     const [kind, id, price, nested] = profiles;
-    // i % 10 = 0 is null: 100 rows. Of the rest, i % 5 in {0,1,2} is view (i%5=0 rows with i%10=5 only).
-    expect(kind).toMatchObject({ rows: 1000, nulls: 100, nullRate: 0.1, min: 'cart', max: 'view' });
+    // i % 10 = 0 is null (100 rows); of the rest, i % 5 in {0, 1, 2} is a view.
+    expect(kind).toMatchObject({ rows: 1000, nulls: 100, nullRate: 0.1, min: 'cart', max: 'view', distinct: 3, distinctIsApprox: false });
     expect(kind!.topValues).toEqual([
       { value: 'view', count: 500 },
       { value: 'cart', count: 200 },
       { value: 'purchase', count: 200 },
     ]);
-    expect(kind!.approxDistinct).toBe(3);
-    expect(id).toMatchObject({ nulls: 0, min: '0', max: '999' });
-    // HyperLogLog: DuckDB's estimate of 1,000 distinct values is 1,249 (its error is largest at
-    // small cardinalities); the profile stores the estimate as is.
-    expect(id!.approxDistinct).toBeGreaterThan(700);
-    expect(id!.approxDistinct).toBeLessThan(1300);
-    expect(price).toMatchObject({ min: '0.00', max: '6.00' });
-    expect(price!.topValues[0]).toEqual({ value: '0.00', count: 143 });
+    // A key column: HyperLogLog estimate, no top values. DuckDB estimates 1,000 distinct values as
+    // 1,249 (its error is largest at small cardinalities); the profile stores it as is.
+    expect(id).toMatchObject({ nulls: 0, min: '0', max: '999', distinctIsApprox: true, topValues: [] });
+    expect(id!.distinct).toBeGreaterThan(700);
+    expect(id!.distinct).toBeLessThan(1300);
+    expect(price).toMatchObject({ min: '0.00', max: '6.00', distinct: 7, distinctIsApprox: false });
+    expect(price!.topValues).toEqual([
+      { value: '0.00', count: 143 },
+      { value: '1.00', count: 143 },
+      { value: '2.00', count: 143 },
+    ]);
     // Nested columns only get their null count.
-    expect(nested).toMatchObject({ nulls: 0, min: null, max: null, topValues: [] });
+    expect(nested).toMatchObject({ nulls: 0, min: null, max: null, distinctIsApprox: false, topValues: [] });
   });
 });
 
