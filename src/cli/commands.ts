@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import * as run from './run.js';
 import * as query from './query.js';
 import * as tables from './tables.js';
+import * as start from './start.js';
 import * as quality from './quality.js';
 import * as serve from './serve.js';
 import * as history from './history.js';
@@ -19,4 +20,4 @@ export interface CommandModule {
   register(program: Command): void;
 }
 
-export const commandModules: CommandModule[] = [run, query, tables, quality, serve, history, restore, vacuum, optimize, deltaCat, generate];
+export const commandModules: CommandModule[] = [run, query, tables, start, quality, serve, history, restore, vacuum, optimize, deltaCat, generate];

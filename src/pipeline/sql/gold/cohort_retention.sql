@@ -1,9 +1,10 @@
 -- gold.cohort_retention: users grouped by the week they were first seen (by month when the data
--- spans more than one calendar month), and the share active in each later period.
+-- spans more than 45 days, so one stray late event does not turn a month into monthly cohorts),
+-- and the share active in each later period.
 -- Inputs: gold_dim_user, gold_fact_sessions.
 with span as (
     select
-        case when date_trunc('month', min(first_seen)) <> date_trunc('month', max(last_seen))
+        case when date_diff('day', min(first_seen), max(last_seen)) > 45
             then 'month' else 'week' end as grain
     from gold_dim_user
 ),
