@@ -107,7 +107,9 @@ export class DuckDbParquetWriter implements ParquetWriter {
     const jsonPath = join(dir, `.tmp-${id}.json`);
     const parquetPath = join(dir, `.tmp-${id}.parquet`);
     try {
-      await fs.writeFile(jsonPath, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      // Log values read back from Parquet may be bigints; JSON has no bigint, DuckDB casts the text.
+      const bigints = (_key: string, value: unknown) => (typeof value === 'bigint' ? (Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()) : value);
+      await fs.writeFile(jsonPath, rows.map((r) => JSON.stringify(r, bigints)).join('\n') + '\n');
       const columns = schema.fields.map((f) => `${quoteString(f.name)}: ${quoteString(deltaToDuckdb(f.type))}`).join(', ');
       const select = schema.fields.map((f) => quoteIdent(f.name)).join(', ');
       await this.session.run(
