@@ -1,0 +1,90 @@
+/**
+ * The benchmark harness: `npm run bench -- <suite> [args]`. Each suite measures one thing and
+ * returns figures; the harness prints them and appends one JSON line per run, with the machine's
+ * facts, the git commit and the date, to bench/results/<suite>.jsonl (CLICKLAKE_BENCH_RESULTS
+ * overrides the folder). Benchmarks print; they never assert.
+ *
+ * Adding a suite: write bench/<name>.ts exporting a BenchSuite, then add it to SUITES below.
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { cpus, totalmem, availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateSuite } from './generate.js';
+
+export type Figure = number | string | boolean;
+
+export interface BenchResult {
+  /** Named figures, printed in order and stored in the results line. */
+  figures: Record<string, Figure>;
+  /** Larger structured detail (e.g. a fidelity table) stored with the run, not printed. */
+  detail?: unknown;
+}
+
+export interface BenchSuite {
+  name: string;
+  describe: string;
+  run(args: string[]): Promise<BenchResult>;
+}
+
+export const SUITES: BenchSuite[] = [generateSuite];
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+export function machineFacts() {
+  const cpu = cpus()[0];
+  return {
+    cores: availableParallelism(),
+    memoryGB: Number((totalmem() / 2 ** 30).toFixed(1)),
+    cpu: cpu?.model ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+function gitCommit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function runSuite(name: string, args: string[]): Promise<BenchResult> {
+  const suite = SUITES.find((s) => s.name === name);
+  if (!suite) throw new Error(`no bench suite "${name}"; suites: ${SUITES.map((s) => s.name).join(', ')}`);
+  const machine = machineFacts();
+  process.stdout.write(`bench ${name}: ${suite.describe}\n${machine.cores} cores, ${machine.memoryGB} GB, ${machine.cpu}\n`);
+  const result = await suite.run(args);
+  const width = Math.max(...Object.keys(result.figures).map((k) => k.length));
+  for (const [key, value] of Object.entries(result.figures)) {
+    process.stdout.write(`  ${key.padEnd(width)}  ${typeof value === 'number' ? formatNumber(value) : String(value)}\n`);
+  }
+  const dir = process.env.CLICKLAKE_BENCH_RESULTS ?? join(REPO, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const line = { suite: name, args, date: new Date().toISOString(), commit: gitCommit(), machine, figures: result.figures, detail: result.detail };
+  appendFileSync(join(dir, `${name}.jsonl`), `${JSON.stringify(line)}\n`);
+  process.stdout.write(`appended to ${join(dir, `${name}.jsonl`)}\n`);
+  return result;
+}
+
+function formatNumber(x: number): string {
+  return Number.isInteger(x) ? x.toLocaleString('en-US') : x.toFixed(2);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === 'list') {
+    process.stdout.write(`usage: npm run bench -- <suite> [args]\n${SUITES.map((s) => `  ${s.name.padEnd(12)} ${s.describe}`).join('\n')}\n`);
+    return;
+  }
+  await runSuite(name, args);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}
