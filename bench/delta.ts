@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- delta`: the Delta layer's costs, printed, never asserted.
+ * `npm run bench -- delta`: the Delta layer's costs, printed, never asserted (bench/index.ts
+ * registers `deltaSuite`; `run()` also prints each figure with its spread as it goes).
  * - snapshot load of a 1,000-commit table with a checkpoint every 10 commits (target ≤ 100 ms)
  * - snapshot load of a 10,000-commit table without checkpoints (target ≤ 2 s)
  * - a small one-file commit through the writer (target ≤ 20 ms), and the bare commit loop
@@ -63,7 +64,15 @@ function addTxn(version: number): Transaction {
   };
 }
 
-export async function run(): Promise<void> {
+/** The suite as bench/index.ts registers it (same shape as its BenchSuite). */
+export const deltaSuite = {
+  name: 'delta',
+  describe: 'Delta log: snapshot loads with and without checkpoints, small commits, partition skipping',
+  run: async (): Promise<{ figures: Record<string, number | string> }> => ({ figures: await run() }),
+};
+
+export async function run(): Promise<Record<string, number | string>> {
+  const figures: Record<string, number | string> = {};
   const root = mkdtempSync(join(tmpdir(), 'clicklake-bench-delta-'));
   const session = await Session.open();
   const reader = new DuckDbParquetReader(session);
@@ -77,6 +86,7 @@ export async function run(): Promise<void> {
     }
     const load1k = await timed(7, () => loadSnapshot(withCheckpoints, reader));
     console.log(`snapshot load, 1,000 commits with checkpoints: ${fmt(load1k)}   (target ≤ 100 ms)`);
+    figures['snapshot load 1k commits + checkpoints, median ms'] = Number(load1k.median.toFixed(1));
 
     // 2. 10,000 commits, no checkpoint.
     const plain = new FsLogStore(join(root, 'plain'));
@@ -88,6 +98,7 @@ export async function run(): Promise<void> {
     }
     const load10k = await timed(3, () => loadSnapshot(plain, reader));
     console.log(`snapshot load, 10,000 commits without checkpoints: ${fmt(load10k)}   (target ≤ 2000 ms)`);
+    figures['snapshot load 10k commits, median ms'] = Number(load10k.median.toFixed(1));
 
     // 3. Small commits.
     const small = join(root, 'small');
@@ -95,11 +106,13 @@ export async function run(): Promise<void> {
     let next = 1;
     const write = await timed(20, () => appendQuery(session, small, `SELECT ${next++}::BIGINT AS id`));
     console.log(`one-row append through the writer (snapshot, COPY, stats, commit): ${fmt(write)}   (target ≤ 20 ms)`);
+    figures['one-row append, median ms'] = Number(write.median.toFixed(1));
     const bare = new FsLogStore(join(root, 'bare'));
     await commitTransaction(bare, addTxn(0));
     let v = 1;
     const loop = await timed(50, () => commitTransaction(bare, addTxn(v++)));
     console.log(`bare commit (put-if-absent of one add): ${fmt(loop)}`);
+    figures['bare commit, median ms'] = Number(loop.median.toFixed(2));
 
     // 4. Data skipping over 31 daily partitions.
     const days = join(root, 'days');
@@ -113,6 +126,8 @@ export async function run(): Promise<void> {
     const rows = await session.json<{ n: string }>(`SELECT count(*) AS n FROM day_view WHERE event_date = DATE '2019-10-15'`);
     console.log(`one-day predicate on 31 daily partitions: scanned ${scan.filesScanned} of ${scan.filesTotal} files, ` +
       `${scan.bytesScanned} of ${scan.bytesTotal} bytes; ${rows[0]!.n} rows`);
+    figures['one-day predicate, files scanned of 31'] = scan.filesScanned;
+    return figures;
   } finally {
     session.close();
     rmSync(root, { recursive: true, force: true });
