@@ -133,10 +133,11 @@ export async function run(args: string[] = []): Promise<void> {
 /** Prints the table, the agreement check and the targets; returns the run's verdict. */
 function report(runs: SystemRun[], clicklakeKpi: KpiRow[], qualityChecked: boolean): 'valid' | 'void' | 'failed' {
   const base = runs[0]!.measured.wallSeconds;
+  const baseCpu = runs[0]!.measured.cpuSeconds;
   console.log('');
   console.log(
     formatTable(
-      ['system', 'wall', 'CPU', 'peak RSS', 'rows out', '× clicklake', 'does'],
+      ['system', 'wall', 'CPU', 'peak RSS', 'rows out', '× clicklake', 'CPU ×', 'does'],
       runs.map((r) => [
         r.name,
         r.error ? 'FAILED' : seconds(r.measured.wallSeconds),
@@ -144,10 +145,12 @@ function report(runs: SystemRun[], clicklakeKpi: KpiRow[], qualityChecked: boole
         gb(r.measured.peakRssBytes),
         r.rows === undefined ? '-' : r.rows.toLocaleString('en-US'),
         r.error ? '-' : (r.measured.wallSeconds / base).toFixed(2),
+        r.error ? '-' : (r.measured.cpuSeconds / baseCpu).toFixed(2),
         r.what,
       ]),
     ),
   );
+  console.log('(× clicklake: wall time over clicklake\'s; CPU ×: CPU time over clicklake\'s, steadier on a busy machine)');
   console.log(`(clicklake ${qualityChecked ? 'ran its quality checks (ops.quality_results written)' : 'wrote no ops.quality_results: the run had no quality gate'})`);
   const failed = runs.filter((r) => r.error);
   for (const r of failed) console.log(`${r.name} FAILED: ${r.error}`);

@@ -22,6 +22,7 @@ interface Point {
   wallSeconds: number;
   cpuSeconds: number;
   peakRssBytes: number;
+  usageSource: 'time' | 'self';
   rowsOut?: number;
   steps?: { step: string; seconds: number }[];
   error?: string;
@@ -46,7 +47,7 @@ export async function run(args: string[] = []): Promise<void> {
     try {
       log(`running clicklake run on ${events.toLocaleString('en-US')} events …`);
       const m = await measureNode(CLI, ['run', month.path, '--lake', join(work, 'lake'), '--json']);
-      const point: Point = { events, csvBytes: month.bytes, wallSeconds: m.wallSeconds, cpuSeconds: m.cpuSeconds, peakRssBytes: m.peakRssBytes };
+      const point: Point = { events, csvBytes: month.bytes, wallSeconds: m.wallSeconds, cpuSeconds: m.cpuSeconds, peakRssBytes: m.peakRssBytes, usageSource: m.usageSource };
       if (m.exitCode !== 0) point.error = m.stderr.trim().split('\n').pop() ?? `exit ${m.exitCode}`;
       else {
         const report = JSON.parse(m.stdout) as { steps: { step: string; seconds: number; rowsOut: number }[] };
