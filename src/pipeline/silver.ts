@@ -93,14 +93,18 @@ async function promoteBatch(ctx: StepContext, batchId: string): Promise<SilverBa
     at: ctx.effects.now().toISOString(),
   });
 
-  const counts = await session.all<{ bronze: bigint; clean: bigint; days: string[] | null }>(
-    `SELECT count(*) AS bronze, count(*) FILTER (WHERE reason IS NULL) AS clean, ` +
-      `list(DISTINCT strftime(event_time_v::DATE, '%Y-%m-%d')) FILTER (WHERE reason IS NULL) AS days FROM silver_typed`,
-  );
-  const bronzeRows = Number(counts[0]?.bronze ?? 0);
-  const cleanRows = Number(counts[0]?.clean ?? 0);
-  const days = counts[0]?.days ?? [];
-  // Duplicates of earlier batches can only sit on the same days: Silver is pruned to those.
+  const bronzeRows = Number(await session.scalar('SELECT count(*) FROM bronze_batch'));
+  // Duplicates of earlier batches can only sit on the same days, so Silver is pruned to the days
+  // the batch's text timestamps name (a superset of its valid days); a first batch compares with
+  // nothing and skips the scan.
+  const days = lake.exists(TABLES.silverEvents)
+    ? (
+        await session.all<{ d: string }>(
+          `SELECT DISTINCT strftime(try_cast(left(event_time, 10) AS DATE), '%Y-%m-%d') AS d FROM bronze_batch ` +
+            `WHERE try_cast(left(event_time, 10) AS DATE) IS NOT NULL`,
+        )
+      ).map((r) => r.d)
+    : [];
   await lake.viewOrEmpty('silver_existing', TABLES.silverEvents, EMPTY_SILVER, { predicate: inDays(days) });
   await session.run(
     `CREATE OR REPLACE TEMP VIEW silver_existing_days AS SELECT * FROM silver_existing WHERE event_date IN ` +
@@ -118,12 +122,12 @@ async function promoteBatch(ctx: StepContext, batchId: string): Promise<SilverBa
   if (!verdict.promote) throw new PromotionStoppedError('silver', verdict.reason ?? `batch ${batchId} failed a quality check`);
 
   const common = { txn, operationParameters: { batchId, runId: ctx.runId } };
-  await lake.append(TABLES.silverEvents, modelSql('silver', 'events'), {
+  const written = await lake.append(TABLES.silverEvents, modelSql('silver', 'events'), {
     ...common,
     partitionBy: ['event_date'],
     description: 'Typed, deduplicated clickstream events; partitioned by event_date (UTC).',
   });
-  await lake.append(TABLES.silverQuarantine, modelSql('silver', 'quarantine'), {
+  const rejected = await lake.append(TABLES.silverQuarantine, modelSql('silver', 'quarantine'), {
     ...common,
     description: 'Rows that broke a Silver rule: raw values, source file and line, reason code.',
   });
@@ -136,12 +140,17 @@ async function promoteBatch(ctx: StepContext, batchId: string): Promise<SilverBa
   const quarantined = Number(
     await session.scalar(`SELECT count(*) FROM quarantine_now WHERE _batch_id = ${batchLiteral}`),
   );
-  const duplicates = cleanRows - silverRows;
-  const balanced = bronzeRows === silverRows + quarantined + duplicates && quarantined === bronzeRows - cleanRows && duplicates >= 0;
+  // Every Bronze row is a Silver row, a quarantined row or a removed duplicate; the tables must
+  // also hold exactly what the writes reported.
+  const duplicates = bronzeRows - silverRows - quarantined;
+  const balanced =
+    duplicates >= 0 &&
+    (written.version === null || written.rowsWritten === silverRows) &&
+    (rejected.version === null || rejected.rowsWritten === quarantined);
   if (!balanced) {
     throw new ReconciliationError(
-      `batch ${batchId} does not reconcile: bronze ${bronzeRows} rows, silver ${silverRows}, quarantined ${quarantined}, ` +
-        `clean ${cleanRows}`,
+      `batch ${batchId} does not reconcile: bronze ${bronzeRows} rows, silver ${silverRows} (written ${written.rowsWritten}), ` +
+        `quarantined ${quarantined} (written ${rejected.rowsWritten})`,
     );
   }
 
