@@ -57,6 +57,8 @@ export interface WriteResult {
   rowsWritten: number;
   bytesWritten: number;
   skippedReason?: string;
+  /** Versions tried before the commit landed (1 = no race lost). */
+  commitAttempts?: number;
 }
 
 /** Partitions to replace, or a predicate (structured, the reader's AST, or its text). */
@@ -190,10 +192,10 @@ async function execute(session: Session, table: OpenTable, plan: Plan, options: 
       readFiles: plan.readFiles,
       isBlindAppend: plan.blindAppend,
     };
-    const { version } = await commitTransaction(store, txn, { now });
+    const { version, attempts } = await commitTransaction(store, txn, { now });
     committed = true;
     await checkpointIfDue(store, new DuckDbParquetReader(session), new DuckDbParquetWriter(session), version, configuration);
-    return { version, filesAdded: written.length, filesRemoved: plan.removes.length, rowsWritten: rows, bytesWritten: bytes };
+    return { version, filesAdded: written.length, filesRemoved: plan.removes.length, rowsWritten: rows, bytesWritten: bytes, commitAttempts: attempts };
   } catch (error) {
     // Only outcomes that prove no commit names these files allow removing them.
     if (!committed && (error instanceof DeltaConcurrentModificationError || error instanceof DeltaSchemaMismatchError || error instanceof DeltaInvalidOperationError || plan.isCheckError?.(error))) {

@@ -1,4 +1,5 @@
 // Appends COMMITS one-row commits to a Delta table, as one of several concurrent writers.
+// Prints "<version> <attempts>" per commit.
 // Usage: node append-worker.mjs TABLE_DIR WORKER_ID COMMITS   (run against the built dist/)
 import { Session } from '../../../dist/src/engine/session.js';
 import { appendQuery } from '../../../dist/src/engine/delta-writer.js';
@@ -14,7 +15,7 @@ try {
       `SELECT ${worker * 1000 + seq}::BIGINT AS id, ${worker}::INTEGER AS worker, ${seq}::INTEGER AS seq`,
     );
     if (result.version === null) throw new Error(`worker ${worker} commit ${seq} was skipped: ${result.skippedReason}`);
-    process.stdout.write(`${result.version}\n`);
+    process.stdout.write(`${result.version} ${result.commitAttempts}\n`);
   }
 } finally {
   session.close();
