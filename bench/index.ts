@@ -12,6 +12,7 @@ import { cpus, totalmem, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSuite } from './generate.js';
+import { deltaSuite } from './delta.js';
 
 export type Figure = number | string | boolean;
 
@@ -28,7 +29,7 @@ export interface BenchSuite {
   run(args: string[]): Promise<BenchResult>;
 }
 
-export const SUITES: BenchSuite[] = [generateSuite];
+export const SUITES: BenchSuite[] = [generateSuite, deltaSuite];
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
