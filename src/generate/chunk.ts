@@ -39,6 +39,10 @@ export interface ChunkResult {
 }
 
 const TYPE_TEXT = ['view,', 'cart,', 'purchase,'];
+const TYPE_BYTES = TYPE_TEXT.map((t) => Buffer.from(t, 'latin1'));
+/** Longest `user_id,user_session\n`: ten digits, a comma, 36 characters, a line feed. */
+const TAIL_MAX = 48;
+const stampBytes = Buffer.alloc(24, 44);
 const KEY_SCALE = 2 ** 26;
 
 class Events {
@@ -48,12 +52,15 @@ class Events {
   type = new Uint8Array(1 << 16);
   session = new Int32Array(1 << 16);
   ordinal = new Int32Array(1 << 16);
+  /** The session's number among the sessions drawn for this chunk (indexes the line-tail cache). */
+  local = new Int32Array(1 << 16);
   /** Bits 0-5: extra exact copies; bit 6: written without a session id. */
   extra = new Uint8Array(1 << 16);
 
-  push(time: number, product: number, type: number, session: number, ordinal: number, extra: number): void {
+  push(time: number, product: number, type: number, session: number, ordinal: number, extra: number, local: number): void {
     if (this.n === this.time.length) this.grow();
     const i = this.n++;
+    this.local[i] = local;
     this.time[i] = time;
     this.product[i] = product;
     this.type[i] = type;
@@ -70,6 +77,7 @@ class Events {
     this.type = g(this.type, new Uint8Array(size));
     this.session = g(this.session, new Int32Array(size));
     this.ordinal = g(this.ordinal, new Int32Array(size));
+    this.local = g(this.local, new Int32Array(size));
     this.extra = g(this.extra, new Uint8Array(size));
   }
 }
@@ -88,13 +96,14 @@ function lowerBound(a: Uint32Array, x: number): number {
 }
 
 /** The events of [t0, t1) (seconds since the month start), sorted by time. */
-function collect(ctx: ChunkContext, t0: number, t1: number): { ev: Events; order: Float64Array } {
+function collect(ctx: ChunkContext, t0: number, t1: number): { ev: Events; order: Float64Array; sessions: number } {
   const { plan, catalog } = ctx;
   const ev = new Events();
   const rng = new Rng(0);
   const scratch = new SessionScratch();
   const stream = sessionStream(ctx.seed);
   const hi = lowerBound(plan.start, t1);
+  let local = 0;
   for (let s = lowerBound(plan.start, Math.max(0, t0 - plan.maxDuration)); s < hi; s++) {
     if (plan.start[s]! + plan.duration[s]! < t0) continue;
     const L = drawSession(catalog, plan, s, ctx.monthSeconds, rng.reset(stream, s), scratch);
@@ -102,18 +111,24 @@ function collect(ctx: ChunkContext, t0: number, t1: number): { ev: Events; order
     for (let k = 0; k < L; k++) {
       const t = scratch.times[k]!;
       if (t < t0 || t >= t1) continue;
-      ev.push(t - t0, scratch.product[k]!, scratch.type[k]!, s, k, scratch.dup[k]! | (k === 0 ? nullFirst : 0));
+      ev.push(t - t0, scratch.product[k]!, scratch.type[k]!, s, k, scratch.dup[k]! | (k === 0 ? nullFirst : 0), local);
     }
+    local++;
   }
   const order = new Float64Array(ev.n);
   for (let i = 0; i < ev.n; i++) order[i] = ev.time[i]! * KEY_SCALE + i;
   order.sort();
-  return { ev, order };
+  return { ev, order, sessions: local };
 }
 
 export function generateChunk(ctx: ChunkContext, t0: number, t1: number): ChunkResult {
   const { plan, catalog } = ctx;
-  const { ev, order } = collect(ctx, t0, t1);
+  const { ev, order, sessions } = collect(ctx, t0, t1);
+  // Each session's line tail (`user_id,user_session\n`) is built once and copied per event.
+  const tails = new Uint8Array(sessions * TAIL_MAX);
+  const tailLength = new Uint8Array(sessions);
+  const lineBytes = catalog.lineBytes;
+  const lineStart = catalog.lineStart;
   const ids = new SessionIds(ctx.seed);
   const faultSeed = hash32(ctx.seed, 0xfa17);
   // Which events get a fault, decided per event so it does not depend on chunking.
@@ -149,7 +164,6 @@ export function generateChunk(ctx: ChunkContext, t0: number, t1: number): ChunkR
   const late: { i: number; text: string; time: number }[] = [];
   let lastTime = -1;
   let stamp = -1;
-  let stampText = '';
   const writeText = (text: string) => {
     pos += out.write(text, pos, 'latin1');
     out[pos++] = 10;
@@ -184,18 +198,30 @@ export function generateChunk(ctx: ChunkContext, t0: number, t1: number): ChunkR
     const start = pos;
     if (t !== stamp) {
       stamp = t;
-      stampText = formatTimestamp(ctx.monthStart + t0 + t);
+      stampBytes.write(formatTimestamp(ctx.monthStart + t0 + t), 0, 'latin1');
     }
-    pos += out.write(stampText, pos, 'latin1');
-    out[pos++] = 44;
-    pos += out.write(TYPE_TEXT[ev.type[i]!]!, pos, 'latin1');
+    for (let k = 0; k < 24; k++) out[pos++] = stampBytes[k]!;
+    const typeBytes = TYPE_BYTES[ev.type[i]!]!;
+    for (let k = 0; k < typeBytes.length; k++) out[pos++] = typeBytes[k]!;
     const p = ev.product[i]!;
-    out.set(catalog.lineBytes.subarray(catalog.lineStart[p]!, catalog.lineStart[p + 1]!), pos);
-    pos += catalog.lineStart[p + 1]! - catalog.lineStart[p]!;
-    pos = writeUint(out, pos, plan.userIds[plan.user[ev.session[i]!]!]!);
-    out[pos++] = 44;
-    if (!(ev.extra[i]! & NULL_BIT)) pos = ids.write(out, pos, ev.session[i]!);
-    out[pos++] = 10;
+    for (let k = lineStart[p]!, end = lineStart[p + 1]!; k < end; k++) out[pos++] = lineBytes[k]!;
+    if (ev.extra[i]! & NULL_BIT) {
+      pos = writeUint(out, pos, plan.userIds[plan.user[ev.session[i]!]!]!);
+      out[pos++] = 44;
+      out[pos++] = 10;
+    } else {
+      const l = ev.local[i]!;
+      const base = l * TAIL_MAX;
+      if (tailLength[l] === 0) {
+        const tailBuf = Buffer.from(tails.buffer, tails.byteOffset + base, TAIL_MAX);
+        let q = writeUint(tailBuf, 0, plan.userIds[plan.user[ev.session[i]!]!]!);
+        tailBuf[q++] = 44;
+        q = ids.write(tailBuf, q, ev.session[i]!);
+        tailBuf[q++] = 10;
+        tailLength[l] = q;
+      }
+      for (let k = base, end = base + tailLength[l]!; k < end; k++) out[pos++] = tails[k]!;
+    }
     lines++;
     const copies = ev.extra[i]! & 63;
     const lineLength = pos - start;

@@ -12,7 +12,7 @@
  */
 import { reference } from './assets.js';
 import { hourSlotWeights, type Month } from './calendar.js';
-import { buildAlias, drawAlias, hash32, Rng } from './rng.js';
+import { buildAlias, drawAlias, Rng } from './rng.js';
 import type { Targets } from './scale.js';
 import { drawLength, drawTimes, sessionStream, tailMedianFor } from './session-shape.js';
 
@@ -43,7 +43,6 @@ function shared<T>(Ctor: TypedCtor<T> & { BYTES_PER_ELEMENT: number }, n: number
 }
 
 export function buildPlan(seed: number, month: Month, t: Targets, products: number, userIds: Uint32Array): Plan {
-  const ref = reference();
   const rng = new Rng(seed, 0x91a7);
   const S = t.sessions;
   const U = t.users;
@@ -96,20 +95,29 @@ export function buildPlan(seed: number, month: Month, t: Targets, products: numb
   }
   fixTotal(rng, t.events - sum(dups), length, purchases, carts, anchorStart);
 
+  // Durations are drawn by the workers (computeDurations), in parallel, before any chunk.
   const duration = shared(Uint32Array, S);
-  const times = new Float64Array(4096);
-  const sessionRng = new Rng(0);
-  const stream = sessionStream(seed);
-  let maxDuration = 0;
-  for (let s = 0; s < S; s++) {
-    const L = length[s]!;
-    const buf = L <= times.length ? times : new Float64Array(L);
-    const d = drawTimes(sessionRng.reset(stream, s), L, start[s]!, month.seconds - 1, buf);
-    duration[s] = d;
-    if (d > maxDuration) maxDuration = d;
-  }
-  void ref;
+  const maxDuration = 0;
   return { sessions: S, start, duration, length, user, purchases, carts, dups, flags, anchorStart, anchors, userIds, maxDuration };
+}
+
+/**
+ * Fills plan.duration[from, to) by drawing each session's times from its own stream (the same
+ * draws the chunk workers make), and returns the longest. Run in slices on the worker threads.
+ */
+export function computeDurations(plan: Plan, seed: number, monthSeconds: number, from: number, to: number): number {
+  const times = new Float64Array(4096);
+  const rng = new Rng(0);
+  const stream = sessionStream(seed);
+  let max = 0;
+  for (let s = from; s < to; s++) {
+    const L = plan.length[s]!;
+    const buf = L <= times.length ? times : new Float64Array(L);
+    const d = drawTimes(rng.reset(stream, s), L, plan.start[s]!, monthSeconds - 1, buf);
+    plan.duration[s] = d;
+    if (d > max) max = d;
+  }
+  return max;
 }
 
 function sum(a: ArrayLike<number>): number {
@@ -206,8 +214,11 @@ function fixTotal(rng: Rng, target: number, length: Uint32Array, purchases: Uint
   let diff = target - sum(length);
   const floor = (s: number) =>
     Math.max(1, purchases[s]! + carts[s]! + Math.max(1, anchorStart[s + 1]! - anchorStart[s]!) + (purchases[s]! > 0 ? 1 : 0));
-  for (let tries = 0; diff !== 0 && tries < 50 * S; tries++) {
-    const s = rng.int(S);
+  // Walk the sessions from a random place with a stride coprime to S, one event per session per
+  // pass, so the change is spread evenly and the loop ends in a bounded number of passes.
+  const stride = coprimeStride(S, rng);
+  let s = rng.int(S);
+  for (let steps = 0; diff !== 0 && steps < 50 * S; steps++, s = (s + stride) % S) {
     if (diff > 0 && length[s]! >= 3) {
       length[s]!++;
       diff--;
@@ -228,5 +239,11 @@ function fixTotal(rng: Rng, target: number, length: Uint32Array, purchases: Uint
     length[s]!++;
     diff--;
   }
-  void hash32;
+}
+
+function coprimeStride(n: number, rng: Rng): number {
+  const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+  let stride = 1 + rng.int(Math.max(1, n - 1));
+  while (gcd(stride, n) !== 1) stride++;
+  return stride;
 }

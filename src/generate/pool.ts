@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { generateChunk, type ChunkContext, type ChunkFault } from './chunk.js';
+import { computeDurations } from './plan.js';
 
 export interface ChunkOutput {
   bytes: Uint8Array;
@@ -29,7 +30,9 @@ export async function runChunks(
   threads: number,
   consume: (out: ChunkOutput, index: number) => Promise<void>,
 ): Promise<void> {
+  const { plan, seed, monthSeconds } = ctx;
   if (threads <= 0) {
+    plan.maxDuration = computeDurations(plan, seed, monthSeconds, 0, plan.sessions);
     for (let i = 0; i < windows.length; i++) {
       const [t0, t1] = windows[i]!;
       const r = generateChunk(ctx, t0, t1);
@@ -38,6 +41,12 @@ export async function runChunks(
     return;
   }
   const workers = Array.from({ length: threads }, () => new Worker(new URL('./worker.js', import.meta.url), { workerData: ctx }));
+  try {
+    plan.maxDuration = await durations(workers, plan.sessions);
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw error;
+  }
   const done = new Map<number, ChunkOutput>();
   const maxInFlight = threads * 2;
   let nextToSend = 0;
@@ -49,7 +58,7 @@ export async function runChunks(
     while (idle.length > 0 && nextToSend < windows.length && nextToSend - nextToWrite < maxInFlight) {
       const w = idle.pop()!;
       const [t0, t1] = windows[nextToSend]!;
-      w.postMessage({ id: nextToSend++, t0, t1 });
+      w.postMessage({ kind: 'chunk', id: nextToSend++, t0, t1, maxDuration: plan.maxDuration });
     }
   };
   for (const w of workers) {
@@ -81,4 +90,20 @@ export async function runChunks(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/** Draws every session's duration on the workers, in slices; returns the longest. */
+async function durations(workers: Worker[], sessions: number): Promise<number> {
+  const slice = Math.ceil(sessions / workers.length);
+  const maxima = await Promise.all(
+    workers.map(
+      (w, i) =>
+        new Promise<number>((resolve, reject) => {
+          w.once('message', (m: { max: number }) => resolve(m.max));
+          w.once('error', reject);
+          w.postMessage({ kind: 'durations', id: -1 - i, from: Math.min(sessions, i * slice), to: Math.min(sessions, (i + 1) * slice) });
+        }),
+    ),
+  );
+  return Math.max(0, ...maxima);
 }

@@ -4,15 +4,19 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { generateChunk, type ChunkContext } from './chunk.js';
+import { computeDurations } from './plan.js';
 
-export interface ChunkRequest {
-  id: number;
-  t0: number;
-  t1: number;
-}
+export type WorkerRequest =
+  | { kind: 'durations'; id: number; from: number; to: number }
+  | { kind: 'chunk'; id: number; t0: number; t1: number; maxDuration: number };
 
 const ctx = workerData as ChunkContext;
-parentPort!.on('message', (req: ChunkRequest) => {
+parentPort!.on('message', (req: WorkerRequest) => {
+  if (req.kind === 'durations') {
+    parentPort!.postMessage({ id: req.id, max: computeDurations(ctx.plan, ctx.seed, ctx.monthSeconds, req.from, req.to) });
+    return;
+  }
+  ctx.plan.maxDuration = req.maxDuration;
   const result = generateChunk(ctx, req.t0, req.t1);
   const { buffer, byteOffset, byteLength } = result.bytes;
   parentPort!.postMessage(
