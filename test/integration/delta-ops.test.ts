@@ -218,6 +218,11 @@ describe('table operations', () => {
       expect(rest.code, rest.stderr).toBe(0);
       expect(rest.stdout).toMatch(/restored silver.events to version 1 as version 5/);
       expect(await count(dir)).toBe(20);
+      const byTime = await runCli(['restore', 'silver.events', '--timestamp', new Date(Date.now() + 60_000).toISOString(), '--json'], { env });
+      expect(byTime.code).toBe(1); // the latest version is current at that time: nothing earlier to restore
+      expect(byTime.stderr).toMatch(/restore needs an earlier version/);
+      const bad = await runCli(['restore', 'silver.events', '--timestamp', 'yesterday'], { env });
+      expect(bad.stderr).toMatch(/--timestamp must be an ISO-8601 time/);
       const both = await runCli(['restore', 'silver.events', '--version', '1', '--timestamp', '2020-01-01'], { env });
       expect(both.code).toBe(1);
       const missing = await runCli(['history', 'gold.nothing'], { env });
