@@ -117,3 +117,16 @@ export function validateDelta(tableDir: string): { valid: boolean; output: strin
   const result = spawnSync(process.execPath, [join(VALIDATOR_COPY, 'validate.mjs'), tableDir], { encoding: 'utf8' });
   return { valid: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
+
+export const GOLD_TABLES = [
+  'fact_events', 'fact_sessions', 'dim_date', 'dim_category', 'dim_brand', 'dim_product', 'dim_user',
+  'kpi_daily', 'funnel_daily', 'hourly_activity', 'product_performance', 'user_segments', 'cohort_retention',
+];
+
+/**
+ * One read-only query that fingerprints every Gold table: its row count and the MD5 of its rows as
+ * text, sorted. Two lakes with equal fingerprints hold the same Gold rows.
+ */
+export const GOLD_FINGERPRINT_SQL = GOLD_TABLES.map(
+  (t) => `select '${t}' as table_name, count(*)::int as rows, md5(coalesce(string_agg(r::varchar, chr(10) order by r::varchar), '')) as digest from gold.${t} as r`,
+).join(' union all ') + ' order by table_name';
