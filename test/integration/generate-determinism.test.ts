@@ -69,3 +69,21 @@ describe('scaling rule', () => {
     expect(t.products).toBeGreaterThan(6493);
   }, 30_000);
 });
+
+describe('several months', () => {
+  it('writes consecutive months in time order, the second reusing some of the first month\'s users', async () => {
+    const out = await gen('two.csv', ['--events', '10000', '--months', '2', '--threads', '0']);
+    const rows = readFileSync(out, 'latin1').trimEnd().split('\n').slice(1).map((l) => l.split(','));
+    expect(rows.length).toBe(20000);
+    const months = rows.map((r) => r[0]!.slice(0, 7));
+    expect(months.filter((m) => m === '2019-10').length).toBe(10000);
+    expect(months.filter((m) => m === '2019-11').length).toBe(10000);
+    for (let i = 1; i < rows.length; i++) expect(rows[i]![0]! >= rows[i - 1]![0]!).toBe(true);
+    const october = new Set(rows.filter((r) => r[0]!.startsWith('2019-10')).map((r) => r[7]));
+    const november = new Set(rows.filter((r) => r[0]!.startsWith('2019-11')).map((r) => r[7]));
+    const shared = [...november].filter((u) => october.has(u)).length;
+    // In the real data 37.9% of November's users were active in October.
+    expect(shared / november.size).toBeGreaterThan(0.3);
+    expect(shared / november.size).toBeLessThan(0.45);
+  }, 30_000);
+});
