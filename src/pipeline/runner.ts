@@ -14,7 +14,10 @@ import { listSourceFiles } from './inputs.js';
 import { ingestBronze, type BronzeFileResult } from './bronze.js';
 import { buildSilver, type SilverBatchResult } from './silver.js';
 import { buildGold, type GoldResult } from './gold.js';
-import { promoteAll, type QualityHook } from './quality-hook.js';
+import type { QualityHook } from './quality-hook.js';
+import { qualityGate } from '../quality/gate.js';
+import { auditLake } from '../quality/audit.js';
+import { QualityAuditError } from '../quality/errors.js';
 import { TABLES, secondsSince, type StepContext } from './context.js';
 
 /** Bounds DuckDB so a month of events runs within 4 GB; larger work spills to the staging folder. */
@@ -25,14 +28,18 @@ export interface RunOptions {
   /** Files or folders to ingest; none means: only promote what Bronze already holds. */
   inputs?: readonly string[];
   effects?: Effects;
+  /** Checks each batch before promotion; default: the expectations beside the models (src/quality). */
   quality?: QualityHook;
+  /** After Gold, when the run changed data: whole-table expectations and the Silver profile (default true). */
+  audit?: boolean;
   threads?: number;
   /** DuckDB memory_limit, e.g. '3GB' (the default: peak RSS lands a little above it). */
   memoryLimit?: string;
 }
 
 export interface StepMetric {
-  step: 'bronze' | 'silver' | 'gold';
+  /** `quality` is the gate's checks plus the end-of-run audit; silver and gold exclude the gate's time. */
+  step: 'bronze' | 'silver' | 'gold' | 'quality';
   seconds: number;
   rowsIn: number;
   rowsOut: number;
@@ -57,6 +64,9 @@ export interface RunReport {
 export async function runPipeline(options: RunOptions): Promise<RunReport> {
   const effects = options.effects ?? silentEffects;
   const files = listSourceFiles(options.inputs ?? []);
+  // Reads the lake's quality.json, so a bad one fails here, before any work.
+  const gate = options.quality ? undefined : qualityGate(options.lakeDir, { effects });
+  const gateSeconds = () => gate?.stats.seconds ?? 0;
   const stagingDir = join(options.lakeDir, '_staging', randomUUID());
   mkdirSync(stagingDir, { recursive: true });
   const session = await Session.open({
@@ -68,7 +78,7 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
   const clock = performance.now();
   const runId = `${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const lake = new Lake(options.lakeDir, session);
-  const ctx: StepContext = { session, lake, effects, runId, stagingDir, quality: options.quality ?? promoteAll };
+  const ctx: StepContext = { session, lake, effects, runId, stagingDir, quality: options.quality ?? gate! };
   const report: RunReport = {
     runId,
     startedAt,
@@ -87,22 +97,32 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
     report.steps.push({ step: 'bronze', seconds: secondsSince(start), rowsIn: landed, rowsOut: landed });
 
     start = performance.now();
+    let gated = gateSeconds();
     report.silver = await buildSilver(ctx);
     report.steps.push({
       step: 'silver',
-      seconds: secondsSince(start),
+      seconds: Math.round((secondsSince(start) - (gateSeconds() - gated)) * 10) / 10,
       rowsIn: report.silver.reduce((sum, b) => sum + b.bronzeRows, 0),
       rowsOut: report.silver.reduce((sum, b) => sum + b.silverRows, 0),
     });
 
     start = performance.now();
+    gated = gateSeconds();
     report.gold = await buildGold(ctx);
     report.steps.push({
       step: 'gold',
-      seconds: secondsSince(start),
+      seconds: Math.round((secondsSince(start) - (gateSeconds() - gated)) * 10) / 10,
       rowsIn: report.steps[1]!.rowsOut,
       rowsOut: report.gold.tables.reduce((sum, t) => sum + t.rowsWritten, 0),
     });
+
+    const changed = report.silver.length > 0 || report.gold.tables.some((t) => t.status === 'written');
+    if (options.audit !== false && changed) {
+      start = performance.now();
+      const audit = await auditLake(lake, runId, { effects });
+      report.steps.push({ step: 'quality', seconds: Math.round((secondsSince(start) + gateSeconds()) * 10) / 10, rowsIn: 0, rowsOut: audit.results.length });
+      if (audit.errors.length > 0) throw new QualityAuditError(audit.errors);
+    }
   } catch (error) {
     report.status = 'failed';
     report.error = error instanceof Error ? error.message : String(error);

@@ -33,20 +33,13 @@ export class QualityConfigError extends QualityError {
 }
 
 /**
- * One or more `error`-severity expectations failed, so a batch was not promoted. Carries the
- * failures so the pipeline can report them and the CLI exits non-zero.
+ * Whole-table `error` expectations failed at the end of a run (after promotion): the run reports
+ * them and fails, so the CLI exits non-zero; the results are in ops.quality_results.
  */
-export class QualityGateError extends QualityError {
-  constructor(
-    readonly table: string,
-    readonly failed: readonly { expectation: string; observed: number | null; threshold: string }[],
-    readonly batch?: string,
-  ) {
-    const first = failed[0];
-    const what = failed.map((f) => f.expectation).join(', ');
+export class QualityAuditError extends QualityError {
+  constructor(readonly failed: readonly { table: string; expectation: string; observed: number | null; threshold: string }[]) {
     super(
-      `quality gate failed for ${table}${batch ? ` (batch ${batch})` : ''}: ${what}` +
-        (first ? ` (observed ${first.observed ?? 'null'}, threshold ${first.threshold}); the batch was not promoted` : ''),
+      `quality checks failed: ${failed.map((f) => `${f.table} ${f.expectation} (observed ${f.observed ?? 'null'}, threshold ${f.threshold})`).join('; ')}`,
     );
   }
 }

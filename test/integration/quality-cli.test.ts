@@ -6,11 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { hasShared, sharedPath } from '../helpers/shared.js';
-import { runPipeline } from '../../src/pipeline/runner.js';
-import { Session } from '../../src/engine/session.js';
-import { Lake } from '../../src/engine/lake.js';
-import { qualityGate } from '../../src/quality/gate.js';
-import { auditLake } from '../../src/quality/audit.js';
 
 let dir: string;
 beforeAll(() => {
@@ -38,17 +33,17 @@ describe.skipIf(!hasShared())('clicklake quality over a real head', () => {
   let lakeDir: string;
   beforeAll(async () => {
     lakeDir = join(dir, 'lake');
-    // Two runs: the second brings a new file (the November head), so trends have two points.
+    // Two runs through the CLI (the gate and the end-of-run audit are the runner's defaults); the
+    // second brings a new file (the November head), so trends have two points.
     for (const file of ['rees46-2019-oct-head.csv', 'rees46-2019-nov-rows.csv']) {
-      const report = await runPipeline({ lakeDir, inputs: [sharedPath('data', file)], quality: qualityGate(lakeDir), threads: 1 });
-      expect(report.status).toBe('succeeded');
-      const session = await Session.open({ threads: 1 });
-      try {
-        await auditLake(new Lake(lakeDir, session), report.runId);
-      } finally {
-        session.close();
-      }
+      const run = await runCli(['run', sharedPath('data', file), '--lake', lakeDir, '--json', '--threads', '1']);
+      expect(run.code).toBe(0);
+      const report = JSON.parse(run.stdout) as { steps: { step: string; seconds: number }[] };
+      expect(report.steps.map((s) => s.step)).toEqual(['bronze', 'silver', 'gold', 'quality']);
     }
+    // A third run with nothing new checks nothing and records nothing.
+    const again = await runCli(['run', '--lake', lakeDir, '--json']);
+    expect((JSON.parse(again.stdout) as { steps: { step: string }[] }).steps.map((s) => s.step)).toEqual(['bronze', 'silver', 'gold']);
   }, 60_000);
 
   it('prints the latest verdict per table and expectation as JSON', async () => {

@@ -131,9 +131,11 @@ describe.skipIf(!hasShared())('audit of a real REES46 head', () => {
   it('records batch and table results, reconciles layers and profiles Silver', async () => {
     const lakeDir = join(tempDir(), 'lake');
     const gate = qualityGate(lakeDir);
-    const report = await runPipeline({ lakeDir, inputs: [sharedPath('data', 'rees46-2019-oct-head.csv')], quality: gate, threads: 1 });
+    // The audit is called here, not by the runner, to check what it returns.
+    const report = await runPipeline({ lakeDir, inputs: [sharedPath('data', 'rees46-2019-oct-head.csv')], quality: gate, audit: false, threads: 1 });
     expect(report.status).toBe('succeeded');
     expect(gate.stats.failed).toBe(0);
+    expect(report.steps.map((s) => s.step)).toEqual(['bronze', 'silver', 'gold']);
     await withLake(lakeDir, async (lake, session) => {
       const audit = await auditLake(lake, report.runId);
       expect(audit.errors).toEqual([]);
