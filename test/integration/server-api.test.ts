@@ -38,6 +38,12 @@ async function silverScalar(sql: string, params: Record<string, string> = {}): P
   return Number(Object.values(row!)[0]);
 }
 
+/** A scalar from any lake table, read through its own view named t. */
+async function silverScalarOf(lakeDir: string, table: string, sql: string): Promise<number> {
+  await new Lake(lakeDir, silver).view('t', table);
+  return silverScalar(sql);
+}
+
 beforeAll(async () => {
   lake = await buildTestLake();
   ({ app } = await buildApp({ lakeDir: lake.lakeDir, threads: 1, watchMs: 0 }));
@@ -166,6 +172,20 @@ describe('dashboard API', () => {
     const silverRows = q.reconciliation.find((r) => r.stage === 'Silver events')!.rows;
     expect(silverRows).toBe(await silverScalar('select count(*) from silver_events'));
     expect(bronze!).toBeGreaterThanOrEqual(silverRows!);
+    expect(q.batches).toHaveLength(2);
+    for (const b of q.batches) expect(b.bronze).toBe(b.silver! + b.quarantined! + b.duplicates!);
+    // The pipeline records expectation results and profiles; when it has, the page shows the latest run.
+    const meta = await get<MetaResponse>('/api/meta');
+    if (meta.tables.find((t) => t.name === 'ops.quality_results')?.exists) {
+      const latest = await silverScalarOf(lake.lakeDir, 'ops.quality_results', 'select count(*) from t where run_id = (select run_id from t order by checked_at desc limit 1)');
+      expect(q.verdicts).toHaveLength(latest);
+      expect(q.runs.length).toBeGreaterThan(0);
+      for (const v of q.verdicts) expect(['pass', 'warn', 'fail']).toContain(v.status);
+    }
+    if (meta.tables.find((t) => t.name === 'ops.column_profiles')?.exists) {
+      expect(q.profiles.length).toBeGreaterThan(0);
+      expect(q.profiles.every((p) => p.nullFraction === null || (p.nullFraction >= 0 && p.nullFraction <= 1))).toBe(true);
+    }
   });
 
   it('lakehouse: tables, history, time travel and diff', async () => {

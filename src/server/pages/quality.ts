@@ -23,15 +23,15 @@ const LATEST = `
   order by passed, layer, table_name, expectation`;
 
 const RUNS = `
-  select run_id, min(checked_at) as at, count(*) filter (where passed) as passed, count(*) filter (where not passed) as failed, count(*) as total
-  from ops_quality_results group by run_id order by at desc limit 30`;
+  select run_id, min(checked_at) as started, count(*) filter (where passed) as passed, count(*) filter (where not passed) as failed, count(*) as total
+  from ops_quality_results group by run_id order by started desc limit 30`;
 
 const PROFILES = `
   with latest as (
-    select table_name, max(profiled_at) as at from ops_column_profiles group by table_name
+    select table_name, max(profiled_at) as profiled from ops_column_profiles group by table_name
   )
-  select p.table_name, p.column_name, p.null_rate, p.approx_distinct, p.min_value, p.max_value
-  from ops_column_profiles as p join latest as l on p.table_name = l.table_name and p.profiled_at = l.at
+  select p.table_name, p.column_name, p.null_rate, p.distinct_count, p.min_value, p.max_value
+  from ops_column_profiles as p join latest as l on p.table_name = l.table_name and p.profiled_at = l.profiled
   order by p.table_name, p.column_name`;
 
 const BATCHES = `
@@ -80,12 +80,12 @@ export async function quality(catalog: Catalog): Promise<QualityResponse> {
       balanced: Boolean(b.balanced),
     })),
     quarantine: quarantine.map((q) => ({ reason: String(q.reason), rows: num(q.rows) })),
-    runs: runs.reverse().map((r) => ({ run: String(r.run_id), at: r.at ? String(r.at) : null, passed: num(r.passed), failed: num(r.failed), total: num(r.total) })),
+    runs: runs.reverse().map((r) => ({ run: String(r.run_id), at: r.started ? String(r.started) : null, passed: num(r.passed), failed: num(r.failed), total: num(r.total) })),
     profiles: profiles.map((p) => ({
       table: String(p.table_name),
       column: String(p.column_name),
       nullFraction: num(p.null_rate),
-      distinct: num(p.approx_distinct),
+      distinct: num(p.distinct_count),
       min: (p.min_value as string) ?? null,
       max: (p.max_value as string) ?? null,
     })),
