@@ -16,7 +16,7 @@ describe('clicklake start', () => {
     expect(readdirSync(join(cwd, 'data'))).toContain('demo-2019-10.csv');
     expect(existsSync(join(cwd, 'lakehouse', 'gold', 'kpi_daily', '_delta_log'))).toBe(true);
     expect(result.stdout).toMatch(/quality: PASS: 1 batch\(es\) reconciled/);
-    expect(result.stdout).toMatch(/time: [\d.]+ s \(bronze [\d.]+ s, silver [\d.]+ s, gold [\d.]+ s\)/);
+    expect(result.stdout).toMatch(/time: [\d.]+ s \(bronze [\d.]+ s, silver [\d.]+ s, gold [\d.]+ s, quality [\d.]+ s\)/);
     expect(result.stdout).toMatch(/bronze\.events\s+0\s+20,000\s/);
     expect(result.stdout).toMatch(/dashboard: run `clicklake serve --lake .*lakehouse`/);
   });
