@@ -21,7 +21,7 @@ import { commitInfoFor, type Transaction } from './transaction.js';
 
 export const LOG_DIR = '_delta_log';
 /**
- * Eight writers committing one small file each in a tight loop lose up to ~10 races in a row
+ * Eight writers committing one small file each in a tight loop lose up to ~12 races in a row
  * (measured); 25 leaves room on a loaded machine while still bounding a stuck writer.
  */
 export const DEFAULT_MAX_RETRIES = 25;
