@@ -64,7 +64,7 @@ export async function quality(catalog: Catalog): Promise<QualityResponse> {
       table: (v.table_name as string) ?? null,
       check: String(v.expectation),
       status: v.passed ? 'pass' : v.severity === 'warn' ? 'warn' : 'fail',
-      observed: v.observed_value === null || v.observed_value === undefined ? null : String(v.observed_value),
+      observed: v.observed_value === null || v.observed_value === undefined ? null : readable(Number(v.observed_value)),
       expected: (v.threshold as string) ?? null,
       detail: `${String(v.kind)}, ${String(v.severity)}; ${v.failing_rows ?? 0} of ${v.total_rows ?? '?'} failing`,
     })),
@@ -90,4 +90,9 @@ export async function quality(catalog: Catalog): Promise<QualityResponse> {
       max: (p.max_value as string) ?? null,
     })),
   };
+}
+
+/** Ratios and differences to four significant digits; counts as they are. */
+function readable(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
 }
