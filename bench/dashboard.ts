@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer, type RunningServer } from '../src/server/index.js';
 import type { MetaResponse } from '../src/server/types.js';
+import type { BenchResult, BenchSuite, Figure } from './index.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/index.js', import.meta.url));
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -61,7 +62,7 @@ function pageCalls(meta: MetaResponse, tables: { name: string; version: number }
   };
 }
 
-async function timeApi(server: RunningServer, calls: Record<string, string[]>, label: string): Promise<void> {
+async function timeApi(server: RunningServer, calls: Record<string, string[]>, label: string, key: string, figures: Record<string, Figure>): Promise<void> {
   console.log(`\nAPI, ${label} (${API_RUNS} runs per call after one warm-up)`);
   console.log(`${'page'.padEnd(14)}${'first'.padStart(10)}${'p50'.padStart(10)}${'p95'.padStart(10)}  slowest call`);
   for (const [page, urls] of Object.entries(calls)) {
@@ -85,10 +86,11 @@ async function timeApi(server: RunningServer, calls: Record<string, string[]>, l
       if (p95 > slowest.p95) slowest = { url, p95 };
     }
     console.log(`${page.padEnd(14)}${f(Math.max(...firsts))}${f(percentile(times, 50))}${f(percentile(times, 95))}  ${slowest.url}`);
+    figures[`${page} api p95 ms (${key})`] = Number(percentile(times, 95).toFixed(1));
   }
 }
 
-async function timePages(server: RunningServer, pages: string[]): Promise<void> {
+async function timePages(server: RunningServer, pages: string[], figures: Record<string, Figure>): Promise<void> {
   const profile = mkdtempSync(join(tmpdir(), 'clicklake-bench-chromium-'));
   const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 800 } });
   try {
@@ -113,6 +115,7 @@ async function timePages(server: RunningServer, pages: string[]): Promise<void> 
         charts = await page.locator('.chart-canvas').count();
       }
       console.log(`${id.padEnd(14)}${String(charts).padStart(7)}${f(percentile(times, 50))}${f(Math.max(...times))}`);
+      figures[`${id} render median ms`] = Number(percentile(times, 50).toFixed(1));
     }
   } finally {
     await context.close();
@@ -120,7 +123,8 @@ async function timePages(server: RunningServer, pages: string[]): Promise<void> 
   }
 }
 
-export async function run(args: string[] = []): Promise<void> {
+export async function run(args: string[] = []): Promise<BenchResult> {
+  const figures: Record<string, Figure> = {};
   let lakeDir = option(args, '--lake');
   let temp: string | undefined;
   if (!lakeDir) {
@@ -142,23 +146,31 @@ export async function run(args: string[] = []): Promise<void> {
     const tables = ((await (await fetch(`${raw.url}/api/lakehouse/tables`)).json()) as { tables: { name: string; version: number; rows: number }[] }).tables;
     const events = tables.find((t) => t.name === 'gold.fact_events')?.rows;
     console.log(`lake ${lakeDir}: ${events ?? '?'} events in gold.fact_events, ${meta.dateRange?.min} to ${meta.dateRange?.max}`);
+    figures['events in gold.fact_events'] = events ?? 'unknown';
     const calls = pageCalls(meta, tables);
     try {
-      await timeApi(raw, calls, 'memoisation off: the SQL itself');
+      await timeApi(raw, calls, 'memoisation off: the SQL itself', 'SQL', figures);
     } finally {
       await raw.close();
     }
     const server = await startServer({ lakeDir, port: 0, watchMs: 0 });
     try {
-      await timeApi(server, calls, 'memoisation on: repeat visits');
-      await timePages(server, Object.keys(calls));
+      await timeApi(server, calls, 'memoisation on: repeat visits', 'memoised', figures);
+      await timePages(server, Object.keys(calls), figures);
     } finally {
       await server.close();
     }
   } finally {
     if (temp) rmSync(temp, { recursive: true, force: true });
   }
+  return { figures };
 }
+
+export const dashboardSuite: BenchSuite = {
+  name: 'dashboard',
+  describe: 'API p50/p95 per page (SQL and memoised) and page render time in Chromium [--lake DIR] [--events N]',
+  run,
+};
 
 // Run directly (node dist/bench/dashboard.js …) as well as through the suite registry.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSuite } from './generate.js';
 import { deltaSuite } from './delta.js';
+import { dashboardSuite } from './dashboard.js';
 
 export type Figure = number | string | boolean;
 
@@ -29,7 +30,7 @@ export interface BenchSuite {
   run(args: string[]): Promise<BenchResult>;
 }
 
-export const SUITES: BenchSuite[] = [generateSuite, deltaSuite];
+export const SUITES: BenchSuite[] = [generateSuite, deltaSuite, dashboardSuite];
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
