@@ -23,7 +23,7 @@ export function Kpi({ label, value, previous, format, inverse, trend }: KpiProps
         {formatters[format](value)}
       </div>
       <div className={`kpi-change ${good === null ? '' : good ? 'good' : 'bad'}`}>
-        {delta === null ? 'no previous period' : `${change(delta)} vs previous period`}
+        {delta === null ? 'no earlier data to compare' : `${change(delta)} vs previous period`}
       </div>
       {trend && trend.length > 1 ? <Sparkline points={trend} format={format} label={label} /> : null}
     </div>
