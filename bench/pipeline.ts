@@ -1,81 +1,76 @@
 /**
  * `npm run bench -- pipeline [--events N] [--file PATH] [--memory-limit SIZE] [--threads N]`:
- * a generated month (default 42.4 million events, fixed seed) from CSV to every Gold table, then a
- * re-run with nothing new. Prints each step's time, rows, and the process's peak RSS (DuckDB runs
- * in this process, so it is included); the targets are printed beside the figures, never asserted.
- * The generated file is cached in the temp folder, keyed by event count, so a second bench run
- * measures the pipeline only.
+ * a generated month (default the full 42.4 million events, seed 42, shared with the other suites
+ * through bench/lib/data.ts) from CSV to every Gold table in this process, then a re-run with
+ * nothing new. Prints each step's and each Gold table's time and the process's peak RSS (DuckDB
+ * runs in this process, so it is included), beside the targets; never asserts.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { runPipeline, type RunReport } from '../src/pipeline/runner.js';
-import { formatBytes } from '../src/pipeline/summary.js';
 import type { Effects } from '../src/effects.js';
+import { DEFAULT_SEED, FULL_MONTH, ensureMonth, parseCount } from './lib/data.js';
+import type { BenchResult, BenchSuite, Figure } from './index.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/index.js', import.meta.url));
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+const quietEffects: Effects = {
+  log: () => {},
+  progress: () => ({ update() {}, increment() {}, stop() {} }),
+  now: () => new Date(),
+};
 
 function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-/** Generates (once) the bench month through `clicklake generate`, the generator's own CLI. */
-function benchFile(events: number): string {
-  const dir = join(tmpdir(), 'clicklake-bench');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `month-2019-10-${events}.csv`);
-  if (existsSync(file)) return file;
-  const start = performance.now();
-  const result = spawnSync(process.execPath, [CLI, 'generate', '--out', `${file}.part`, '--events', String(events), '--month', '2019-10', '--seed', '42'], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  if (result.status !== 0) throw new Error(`clicklake generate failed (exit ${result.status})`);
-  spawnSync('mv', [`${file}.part`, file]);
-  console.log(`generated ${events.toLocaleString('en-US')} events in ${((performance.now() - start) / 1000).toFixed(1)} s: ${file}`);
-  return file;
-}
-
-const timedEffects: Effects = {
-  log: (message) => console.log(`  ${message}`),
-  progress: () => ({ update() {}, increment() {}, stop() {} }),
-  now: () => new Date(),
-};
-
-function printReport(label: string, report: RunReport): void {
+function print(label: string, report: RunReport): void {
   console.log(`${label}: ${report.status}${report.error ? ` (${report.error})` : ''} in ${report.seconds.toFixed(1)} s`);
   for (const step of report.steps) {
-    console.log(`  ${step.step.padEnd(7)} ${step.seconds.toFixed(1).padStart(7)} s   rows in ${step.rowsIn.toLocaleString('en-US').padStart(12)}   out ${step.rowsOut.toLocaleString('en-US').padStart(12)}`);
+    console.log(`  ${step.step.padEnd(8)} ${step.seconds.toFixed(1).padStart(7)} s   rows in ${step.rowsIn.toLocaleString('en-US').padStart(12)}   out ${step.rowsOut.toLocaleString('en-US').padStart(12)}`);
   }
   for (const table of report.gold?.tables ?? []) {
     console.log(`    ${table.table.padEnd(26)} ${table.seconds.toFixed(1).padStart(6)} s  ${table.rowsWritten.toLocaleString('en-US')} rows`);
   }
 }
 
-export async function run(args: string[] = []): Promise<void> {
-  const events = Number(option(args, '--events') ?? 42_400_000);
-  const file = option(args, '--file') ?? benchFile(events);
-  const memoryLimit = option(args, '--memory-limit') ?? '3GB';
-  const threads = option(args, '--threads') ? Number(option(args, '--threads')) : undefined;
+async function run(args: string[]): Promise<BenchResult> {
+  const { values } = parseArgs({
+    args,
+    options: { events: { type: 'string' }, file: { type: 'string' }, 'memory-limit': { type: 'string' }, threads: { type: 'string' } },
+  });
+  const events = values.events ? parseCount(values.events, '--events') : FULL_MONTH;
+  const file = values.file ?? ensureMonth(events, DEFAULT_SEED, (line) => console.log(line)).path;
+  const memoryLimit = values['memory-limit'] ?? '3GB';
+  const threads = values.threads ? parseCount(values.threads, '--threads') : undefined;
   const lakeDir = mkdtempSync(join(tmpdir(), 'clicklake-bench-lake-'));
-  console.log(`pipeline bench: ${file} (${formatBytes(statSync(file).size)}), memory_limit ${memoryLimit}, lake ${lakeDir}`);
+  console.log(`pipeline: ${file} (${(statSync(file).size / 2 ** 30).toFixed(2)} GB), memory_limit ${memoryLimit}`);
   try {
-    const full = await runPipeline({ lakeDir, inputs: [file], effects: timedEffects, memoryLimit, threads });
-    printReport('full run', full);
-    const rssFull = peakRssMb();
-    const again = await runPipeline({ lakeDir, inputs: [file], effects: timedEffects, memoryLimit, threads });
-    printReport('re-run, nothing new', again);
-    console.log('');
-    console.log(`CSV to every Gold table: ${full.seconds.toFixed(1)} s (target ≤ 120 s for 42.4 M events)`);
-    console.log(`peak RSS:                ${rssFull} MB (target ≤ 4096 MB)`);
-    console.log(`re-run with nothing new: ${again.seconds.toFixed(1)} s (target ≤ 2 s; includes hashing the input)`);
+    const full = await runPipeline({ lakeDir, inputs: [file], effects: quietEffects, memoryLimit, threads });
+    print('full run', full);
+    const rss = peakRssMb();
+    const again = await runPipeline({ lakeDir, inputs: [file], effects: quietEffects, memoryLimit, threads });
+    print('re-run with nothing new', again);
+    const figures: Record<string, Figure> = {
+      file,
+      events: full.steps[0]?.rowsIn ?? 0,
+      status: full.status,
+      full_seconds: full.seconds,
+      full_target_seconds: events >= FULL_MONTH ? 120 : 'n/a (target is for the full month)',
+      peak_rss_mb: rss,
+      peak_rss_target_mb: 4096,
+      rerun_seconds: again.seconds,
+      rerun_target_seconds: 2,
+    };
+    for (const step of full.steps) figures[`${step.step}_seconds`] = step.seconds;
+    return { figures, detail: { full: full.steps, gold: full.gold?.tables, rerun: again.steps } };
   } finally {
     rmSync(lakeDir, { recursive: true, force: true });
   }
 }
+
+export const pipelineSuite: BenchSuite = {
+  name: 'pipeline',
+  describe: 'a generated month from CSV to every Gold table (in process), then a re-run with nothing new',
+  run,
+};
