@@ -13,7 +13,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateSuite } from './generate.js';
 import { deltaSuite } from './delta.js';
+import { peersSuite } from './peers.js';
+import { scaleSuite } from './scale.js';
 import { dashboardSuite } from './dashboard.js';
+import { pipelineSuite } from './pipeline.js';
 
 export type Figure = number | string | boolean;
 
@@ -30,7 +33,7 @@ export interface BenchSuite {
   run(args: string[]): Promise<BenchResult>;
 }
 
-export const SUITES: BenchSuite[] = [generateSuite, deltaSuite, dashboardSuite];
+export const SUITES: BenchSuite[] = [generateSuite, deltaSuite, peersSuite, scaleSuite, dashboardSuite, pipelineSuite];
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 

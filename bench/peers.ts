@@ -8,17 +8,19 @@
  *   4. the floors: one typed DuckDB scan of the CSV, and reading its bytes once.
  * Prints wall time, CPU time, peak RSS, rows out and the ratio to clicklake, checks that every
  * peer's kpi_daily equals clicklake's (else prints VOID and exits non-zero), prints the targets
- * beside the figures (never asserted) and appends the run to bench/results/peers.jsonl.
+ * beside the figures (never asserted); the harness appends the run to bench/results/peers.jsonl.
+ * A void or failed run still records its line, then the process exits non-zero.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { CLI, DEFAULT_SEED, FULL_MONTH, ensureMonth, parseCount } from './lib/data.js';
 import { compareKpi, readClicklakeKpi, readPeerKpi, type KpiRow } from './lib/kpi.js';
 import { lastJsonLine, measureNode, type Measured } from './lib/measure.js';
-import { appendResult, machineFacts } from './lib/results.js';
-import { formatTable, gb, option, seconds } from './lib/format.js';
+import { formatTable, gb, seconds } from './lib/format.js';
+import type { BenchResult, BenchSuite, Figure } from './index.js';
 import { readBytes } from './peers/floor.js';
 import { KPI_FILE, type PeerOutput } from './peers/contract.js';
 
@@ -37,17 +39,24 @@ interface SystemRun {
 /** Peak RSS target for the full pipeline, and the ratio targets of the issue. */
 const TARGETS = { polars: 1.0, duckdb: 1.5, scan: 12, rssBytes: 4 * 1024 ** 3 };
 
-export async function run(args: string[] = []): Promise<void> {
-  const events = parseCount(option(args, '--events') ?? String(FULL_MONTH), '--events');
-  const seed = parseCount(option(args, '--seed') ?? String(DEFAULT_SEED), '--seed');
+export const peersSuite: BenchSuite = {
+  name: 'peers',
+  describe: 'clicklake side by side with Polars, a bare DuckDB script and the scan floors, kpi_daily checked equal',
+  run,
+};
+
+async function run(args: string[]): Promise<BenchResult> {
+  const { values } = parseArgs({ args, options: { events: { type: 'string' }, seed: { type: 'string' } } });
+  const events = parseCount(values.events ?? String(FULL_MONTH), '--events');
+  const seed = parseCount(values.seed ?? String(DEFAULT_SEED), '--seed');
   const log = (line: string) => console.log(line);
-  const machineAtStart = machineFacts();
+  const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
   const month = ensureMonth(events, seed, log);
   const work = mkdtempSync(join(tmpdir(), 'clicklake-bench-peers-'));
   try {
     // Every system reads the file from the page cache: warm it once, untimed.
     await readBytes(month.path);
-    log(`peers: ${events.toLocaleString('en-US')} events, ${gb(month.bytes)} CSV, ${machineAtStart.cores} cores, load ${machineAtStart.loadAverage1m}`);
+    log(`peers: ${events.toLocaleString('en-US')} events, ${gb(month.bytes)} CSV, load average ${loadAtStart} at start`);
     const runs: SystemRun[] = [];
     let clicklakeKpi: KpiRow[] = [];
     let qualityChecked = false;
@@ -104,27 +113,8 @@ export async function run(args: string[] = []): Promise<void> {
     }
 
     const verdict = report(runs, clicklakeKpi, qualityChecked);
-    const file = appendResult('peers', {
-      events,
-      seed,
-      csvBytes: month.bytes,
-      machineAtStart,
-      qualityChecked,
-      verdict,
-      systems: runs.map((r) => ({
-        name: r.name,
-        what: r.what,
-        wallSeconds: round(r.measured.wallSeconds),
-        cpuSeconds: round(r.measured.cpuSeconds),
-        peakRssBytes: r.measured.peakRssBytes,
-        usageSource: r.measured.usageSource,
-        rows: r.rows ?? null,
-        kpiAgrees: r.kpi?.agrees ?? null,
-        error: r.error ?? null,
-      })),
-    });
-    log(`\nappended to ${file}`);
     if (verdict !== 'valid') process.exitCode = 1;
+    return { figures: figuresOf(events, month.bytes, loadAtStart, verdict, qualityChecked, runs), detail: { seed, systems: runs.map(detailOf) } };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -185,18 +175,58 @@ function report(runs: SystemRun[], clicklakeKpi: KpiRow[], qualityChecked: boole
   return 'valid';
 }
 
+const KEYS: Record<string, string> = { clicklake: 'clicklake', polars: 'polars', duckdb: 'duckdb', 'typed scan': 'typedScan', 'read bytes': 'readBytes' };
+
+/** The flat figures the harness prints and stores: per system, then the ratios and the verdict. */
+function figuresOf(events: number, csvBytes: number, loadAtStart: number, verdict: string, qualityChecked: boolean, runs: SystemRun[]): Record<string, Figure> {
+  const figures: Record<string, Figure> = {
+    events,
+    csvGB: round(csvBytes / 1024 ** 3),
+    loadAverageAtStart: loadAtStart,
+    verdict: verdict === 'void' ? 'VOID' : verdict,
+    clicklakeRanQualityChecks: qualityChecked,
+  };
+  for (const r of runs) {
+    const key = KEYS[r.name]!;
+    figures[`${key}Seconds`] = round(r.measured.wallSeconds);
+    figures[`${key}CpuSeconds`] = round(r.measured.cpuSeconds);
+    figures[`${key}PeakRssGB`] = round(r.measured.peakRssBytes / 1024 ** 3, 3);
+    figures[`${key}Rows`] = r.rows ?? 0;
+  }
+  if (verdict === 'valid') {
+    const wall = (name: string) => runs.find((r) => r.name === name)!.measured.wallSeconds;
+    const base = wall('clicklake');
+    figures.clicklakeOverPolars = round(base / wall('polars'));
+    figures.clicklakeOverDuckdb = round(base / wall('duckdb'));
+    figures.clicklakeOverTypedScan = round(base / wall('typed scan'));
+    figures.withinPolarsTarget = base / wall('polars') <= TARGETS.polars;
+    figures.withinDuckdbTarget = base / wall('duckdb') <= TARGETS.duckdb;
+    figures.withinScanTarget = base / wall('typed scan') <= TARGETS.scan;
+    figures.withinRssTarget = runs[0]!.measured.peakRssBytes <= TARGETS.rssBytes;
+  }
+  return figures;
+}
+
+function detailOf(r: SystemRun): Record<string, unknown> {
+  return {
+    name: r.name,
+    what: r.what,
+    wallSeconds: round(r.measured.wallSeconds),
+    cpuSeconds: round(r.measured.cpuSeconds),
+    peakRssBytes: r.measured.peakRssBytes,
+    usageSource: r.measured.usageSource,
+    rows: r.rows ?? null,
+    kpiAgrees: r.kpi?.agrees ?? null,
+    kpiDiffs: r.kpi?.diffs ?? [],
+    error: r.error ?? null,
+  };
+}
+
 function lastLine(text: string): string {
   return text.trim().split('\n').pop() ?? '';
 }
 
-function round(value: number): number | null {
-  return Number.isFinite(value) ? Math.round(value * 100) / 100 : null;
-}
-
-// Run directly (node dist/bench/peers.js …) as well as through the suite registry.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  run(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
+function round(value: number, digits = 2): number {
+  const scale = 10 ** digits;
+  return Number.isFinite(value) ? Math.round(value * scale) / scale : -1;
 }

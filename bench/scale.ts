@@ -3,16 +3,16 @@
  * (`clicklake run`, a cold child process and a fresh lake each time) at growing month sizes, with
  * the time per million events and the peak RSS at each, so growth is visible: time should grow
  * linearly (a flat seconds-per-million column) and memory should stay flat. Figures are printed,
- * never asserted, and appended to bench/results/scale.jsonl.
+ * never asserted; the harness appends the run to bench/results/scale.jsonl.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { CLI, DEFAULT_SEED, FULL_MONTH, ensureMonth, parseCount } from './lib/data.js';
 import { measureNode } from './lib/measure.js';
-import { appendResult, machineFacts } from './lib/results.js';
-import { formatTable, gb, option, seconds } from './lib/format.js';
+import { formatTable, gb, seconds } from './lib/format.js';
+import type { BenchResult, BenchSuite, Figure } from './index.js';
 
 export const DEFAULT_SIZES = [1_000_000, 4_000_000, 16_000_000, FULL_MONTH];
 
@@ -35,11 +35,25 @@ export function parseSizes(text: string | undefined): number[] {
   return sizes;
 }
 
-export async function run(args: string[] = []): Promise<void> {
-  const sizes = parseSizes(option(args, '--sizes'));
-  const seed = parseCount(option(args, '--seed') ?? String(DEFAULT_SEED), '--seed');
+export const scaleSuite: BenchSuite = {
+  name: 'scale',
+  describe: 'clicklake run at 1, 4, 16 and 42.4 M events: time per million events and peak RSS at each size',
+  run,
+};
+
+/** A size as a short label for figure names: 1M, 16M, 42.4M, 20k. */
+export function sizeLabel(events: number): string {
+  if (events >= 1e6) return `${Number((events / 1e6).toFixed(1))}M`;
+  if (events >= 1e3) return `${Number((events / 1e3).toFixed(1))}k`;
+  return String(events);
+}
+
+async function run(args: string[]): Promise<BenchResult> {
+  const { values } = parseArgs({ args, options: { sizes: { type: 'string' }, seed: { type: 'string' } } });
+  const sizes = parseSizes(values.sizes);
+  const seed = parseCount(values.seed ?? String(DEFAULT_SEED), '--seed');
   const log = (line: string) => console.log(line);
-  const machineAtStart = machineFacts();
+  const loadAtStart = Math.round(loadavg()[0]! * 100) / 100;
   const points: Point[] = [];
   for (const events of sizes) {
     const month = ensureMonth(events, seed, log);
@@ -95,19 +109,27 @@ export async function run(args: string[] = []): Promise<void> {
         `(1.00 is linear), peak RSS × ${(last.peakRssBytes / first.peakRssBytes).toFixed(2)} (1.00 is flat)`,
     );
   }
-  const file = appendResult('scale', {
-    seed,
-    machineAtStart,
-    points: points.map((p) => ({ ...p, secondsPerMillion: p.error ? null : Math.round((p.wallSeconds / (p.events / 1e6)) * 1000) / 1000 })),
-  });
-  console.log(`\nappended to ${file}`);
   if (points.some((p) => p.error)) process.exitCode = 1;
+  const figures: Record<string, Figure> = { loadAverageAtStart: loadAtStart };
+  for (const p of points) {
+    const label = sizeLabel(p.events);
+    figures[`${label}Seconds`] = p.error ? 'FAILED' : round(p.wallSeconds);
+    figures[`${label}SecondsPerMillion`] = p.error ? 'FAILED' : round(p.wallSeconds / (p.events / 1e6));
+    figures[`${label}CpuSecondsPerMillion`] = round(p.cpuSeconds / (p.events / 1e6));
+    figures[`${label}PeakRssGB`] = round(p.peakRssBytes / 1024 ** 3, 3);
+  }
+  if (ok.length >= 2) {
+    const perM = (p: Point) => p.wallSeconds / (p.events / 1e6);
+    figures.timePerMillionGrowth = round(perM(ok[ok.length - 1]!) / perM(ok[0]!));
+    figures.peakRssGrowth = round(ok[ok.length - 1]!.peakRssBytes / ok[0]!.peakRssBytes);
+  }
+  return {
+    figures,
+    detail: { seed, points: points.map((p) => ({ ...p, secondsPerMillion: p.error ? null : round(p.wallSeconds / (p.events / 1e6), 3) })) },
+  };
 }
 
-// Run directly (node dist/bench/scale.js …) as well as through the suite registry.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  run(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
+function round(value: number, digits = 2): number {
+  const scale = 10 ** digits;
+  return Number.isFinite(value) ? Math.round(value * scale) / scale : -1;
 }

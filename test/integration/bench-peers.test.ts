@@ -57,13 +57,18 @@ describe('bench peers and scale on tiny data', () => {
     expect(result.stdout).toContain('targets (full month');
 
     const [record] = jsonLines(join(dir, 'results', 'peers.jsonl'));
-    expect(record).toMatchObject({ suite: 'peers', events: 20000, verdict: 'valid' });
-    expect(record!.commit).toMatch(/^[0-9a-f]{40}|unknown/);
-    const machine = record!.machine as { cores: number; memoryBytes: number; cpuModel: string };
+    expect(record).toMatchObject({ suite: 'peers', args: ['--events', '20000'] });
+    expect(record!.commit).toMatch(/^([0-9a-f]{7,40}|unknown)$/);
+    const machine = record!.machine as { cores: number; memoryGB: number; cpu: string };
     expect(machine.cores).toBeGreaterThan(0);
-    expect(machine.memoryBytes).toBeGreaterThan(0);
-    expect(machine.cpuModel.length).toBeGreaterThan(0);
-    const systems = record!.systems as { name: string; rows: number; wallSeconds: number; cpuSeconds: number; peakRssBytes: number; kpiAgrees: boolean | null }[];
+    expect(machine.memoryGB).toBeGreaterThan(0);
+    expect(machine.cpu.length).toBeGreaterThan(0);
+    const figures = record!.figures as Record<string, number | string | boolean>;
+    expect(figures).toMatchObject({ events: 20000, verdict: 'valid' });
+    for (const key of ['clicklakeOverPolars', 'clicklakeOverDuckdb', 'clicklakeOverTypedScan', 'clicklakeSeconds', 'polarsPeakRssGB']) {
+      expect(figures[key], key).toBeGreaterThan(0);
+    }
+    const systems = (record!.detail as { systems: { name: string; rows: number; wallSeconds: number; cpuSeconds: number; peakRssBytes: number; kpiAgrees: boolean | null }[] }).systems;
     expect(systems.map((s) => s.name)).toEqual(['clicklake', 'polars', 'duckdb', 'typed scan', 'read bytes']);
     for (const s of systems) {
       expect(s.wallSeconds).toBeGreaterThan(0);
@@ -87,11 +92,12 @@ describe('bench peers and scale on tiny data', () => {
     const result = await bench(['scale', '--sizes', '5k,10k'], { ...env, CLICKLAKE_BENCH_NO_TIME: '1' });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/events\s+CSV\s+wall\s+s \/ M events\s+CPU\s+peak RSS/);
-    expect(result.stdout).toMatch(/^5,000\s/m);
-    expect(result.stdout).toMatch(/^10,000\s/m);
+    expect(result.stdout).toMatch(/^\s*5,000\s/m);
+    expect(result.stdout).toMatch(/^\s*10,000\s/m);
     expect(result.stdout).toMatch(/growth from 5,000 to 10,000 events \(2\.0×\)/);
     const [record] = jsonLines(join(dir, 'results', 'scale.jsonl'));
-    const points = record!.points as { events: number; secondsPerMillion: number; peakRssBytes: number; cpuSeconds: number; usageSource: string }[];
+    expect(record).toMatchObject({ suite: 'scale', figures: { '5kPeakRssGB': expect.any(Number), '10kSecondsPerMillion': expect.any(Number) } });
+    const points = (record!.detail as { points: unknown[] }).points as { events: number; secondsPerMillion: number; peakRssBytes: number; cpuSeconds: number; usageSource: string }[];
     expect(points.map((p) => p.events)).toEqual([5000, 10000]);
     for (const p of points) {
       expect(p.secondsPerMillion).toBeGreaterThan(0);
@@ -104,7 +110,7 @@ describe('bench peers and scale on tiny data', () => {
   it('a bad option is refused with a reason', async () => {
     const result = await bench(['scale', '--sizes', 'lots'], env);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toContain('--sizes: "lots" is not a count');
+    expect(result.stderr).toContain('bench: --sizes: "lots" is not a count');
   });
 });
 
