@@ -86,7 +86,7 @@ export async function generate(options: GenerateOptions, effects: Effects = sile
 
   const firstTargets = targetsFor(eventsPerMonth[0]!);
   effects.log(`generating ${totalEvents.toLocaleString('en-US')} events (${months.map((m) => m.label).join(', ')}), seed ${seed}`);
-  const catalog = share(buildCatalog(seed, firstTargets.products, firstTargets.categoryIds, firstTargets.brands));
+  const catalog = share(buildCatalog(seed, firstTargets.products, firstTargets.categoryIds, firstTargets.brands, firstTargets.events));
 
   const csvPath = format === 'parquet' ? `${options.out}.tmp-${process.pid}.csv` : options.out;
   const file = createWriteStream(csvPath, { highWaterMark: 1 << 22 });

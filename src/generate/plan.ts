@@ -196,9 +196,9 @@ function assignAnchors(rng: Rng, products: number, length: Uint32Array, purchase
   }
   for (let s = 0; s < S; s++) {
     const n = anchorStart[s + 1]!;
-    // Views must cover the anchors (and the extra bought products of purchase sessions).
+    // Views must cover the first product (never an anchor) and the anchors.
     const views = length[s]! - purchases[s]! - carts[s]!;
-    const need = n + (purchases[s]! > 0 ? 1 : 0);
+    const need = n + 1;
     if (views < need) length[s] = length[s]! + (need - views);
     anchorStart[s + 1]! += anchorStart[s]!;
   }
@@ -212,8 +212,8 @@ function assignAnchors(rng: Rng, products: number, length: Uint32Array, purchase
 function fixTotal(rng: Rng, target: number, length: Uint32Array, purchases: Uint16Array, carts: Uint16Array, anchorStart: Int32Array): void {
   const S = length.length;
   let diff = target - sum(length);
-  const floor = (s: number) =>
-    Math.max(1, purchases[s]! + carts[s]! + Math.max(1, anchorStart[s + 1]! - anchorStart[s]!) + (purchases[s]! > 0 ? 1 : 0));
+  // Views must cover the first product and the anchors.
+  const floor = (s: number) => purchases[s]! + carts[s]! + 1 + anchorStart[s + 1]! - anchorStart[s]!;
   // Walk the sessions from a random place with a stride coprime to S, one event per session per
   // pass, so the change is spread evenly and the loop ends in a bounded number of passes.
   const stride = coprimeStride(S, rng);

@@ -4,7 +4,7 @@
  * exactly the same events.
  *
  * The funnel: a session looks at a first product (for a buying session, drawn by purchase
- * propensity; otherwise one it must show, or by popularity), then views more, re-viewing an
+ * propensity; otherwise by popularity), then shows the products it must show, then views more, re-viewing an
  * earlier product 45% of the time and otherwise mostly staying in the first product's category.
  * Carts follow the first view of their product, purchases follow their cart (or, when the cart
  * was not logged, the first view).
@@ -59,8 +59,9 @@ export function drawSession(cat: Catalog, plan: Plan, s: number, monthSeconds: n
   const aTo = plan.anchorStart[s + 1]!;
   let ai = aFrom;
   let focus: number;
+  // The first product sets the session's category, so it is never an anchor (anchors are spread
+  // evenly over products and would tilt the categories on small files).
   if (p > 0) focus = alias(cat.buyProb, cat.buyAlias, 0, P, rng);
-  else if (ai < aTo) focus = plan.anchors[ai++]!;
   else focus = alias(cat.viewProb, cat.viewAlias, 0, P, rng);
   const cFrom = cat.categoryStart[cat.productCategory[focus]!]!;
   const cTo = cat.categoryStart[cat.productCategory[focus]! + 1]!;
