@@ -77,7 +77,7 @@ async function run(args: string[]): Promise<BenchResult> {
   console.log('');
   console.log(
     formatTable(
-      ['events', 'CSV', 'wall', 's / M events', 'CPU', 'peak RSS', 'bronze', 'silver', 'gold'],
+      ['events', 'CSV', 'wall', 's / M events', 'CPU', 'peak RSS', 'bronze', 'silver', 'gold', 'quality'],
       points.map((p) => {
         const step = (name: string) => {
           const s = p.steps?.find((x) => x.step === name);
@@ -93,6 +93,7 @@ async function run(args: string[]): Promise<BenchResult> {
           step('bronze'),
           step('silver'),
           step('gold'),
+          step('quality'),
         ];
       }),
     ),
