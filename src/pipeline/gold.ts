@@ -23,14 +23,14 @@ type Strategy =
   | { kind: 'rewrite' };
 
 /** How each table is written, and the Gold views it reads (refreshed before it runs). */
-const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; allKeys?: [touched: string, column: string]; description: string }> = {
+const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; allKeys?: [scope: string, column: string]; description: string }> = {
   fact_events: { strategy: { kind: 'replaceDays' }, description: 'One row per event, keyed to the dimensions; partitioned by event_date.' },
   fact_sessions: { strategy: { kind: 'merge', keys: ['session_id'] }, description: 'One row per session: span, events by type, revenue, funnel stage.' },
   dim_date: { strategy: { kind: 'merge', keys: ['date_key'] }, description: 'Calendar attributes of each day with events.' },
   // Rewritten whole rather than merged: category ids exceed 2^53, and the writer's merge prunes
   // files by key stats parsed as JS numbers, so it misses matching rows (duplicate keys result).
   // The table is small (hundreds to thousands of rows), so a rewrite costs one grouped scan.
-  dim_category: { strategy: { kind: 'rewrite' }, allKeys: ['touched_categories', 'category_id'], description: 'Categories with their code split into levels.' },
+  dim_category: { strategy: { kind: 'rewrite' }, allKeys: ['silver_for_categories', 'category_id'], description: 'Categories with their code split into levels.' },
   dim_brand: { strategy: { kind: 'merge', keys: ['brand'] }, description: 'Brands and their activity.' },
   dim_product: { strategy: { kind: 'merge', keys: ['product_id'] }, description: 'Products: latest category, brand, price; activity.' },
   dim_user: { strategy: { kind: 'merge', keys: ['user_id'] }, description: 'Users: first and last seen, sessions, purchases, revenue.' },
@@ -56,13 +56,14 @@ export interface GoldResult {
   tables: GoldTableResult[];
 }
 
-const TOUCHED: [table: string, column: string][] = [
-  ['touched_dates', 'event_date'],
-  ['touched_sessions', 'user_session'],
-  ['touched_users', 'user_id'],
-  ['touched_products', 'product_id'],
-  ['touched_categories', 'category_id'],
-  ['touched_brands', 'brand'],
+/** Keys a batch can touch: the key list, its column, and the view of Silver scoped to it. */
+const TOUCHED: [table: string, column: string, scope: string][] = [
+  ['touched_dates', 'event_date', 'silver_for_days'],
+  ['touched_sessions', 'user_session', 'silver_for_sessions'],
+  ['touched_users', 'user_id', 'silver_for_users'],
+  ['touched_products', 'product_id', 'silver_for_products'],
+  ['touched_categories', 'category_id', 'silver_for_categories'],
+  ['touched_brands', 'brand', 'silver_for_brands'],
 ];
 
 export function goldTableName(table: GoldTable): string {
@@ -89,11 +90,21 @@ export async function buildGold(ctx: StepContext): Promise<GoldResult> {
   await session.run(
     `CREATE OR REPLACE TEMP VIEW silver_new AS SELECT * FROM silver_events WHERE _batch_id IN (SELECT batch_id FROM touched_batches)`,
   );
-  for (const [table, column] of TOUCHED) {
-    await session.run(
-      `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT DISTINCT ${quoteIdent(column)} FROM silver_new ` +
-        `WHERE ${quoteIdent(column)} IS NOT NULL`,
-    );
+  // Each model reads the Silver events of the keys it recomputes. On a first build every key is
+  // touched, so the views are plain Silver (without the rows a keyed table has no key for) and the
+  // semi-joins and distinct key lists are skipped.
+  const firstBuild = fromSeq === 0;
+  for (const [table, column, scope] of TOUCHED) {
+    if (!firstBuild || table === 'touched_dates') {
+      await session.run(
+        `CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS SELECT DISTINCT ${quoteIdent(column)} FROM silver_new ` +
+          `WHERE ${quoteIdent(column)} IS NOT NULL`,
+      );
+    }
+    const filter = firstBuild
+      ? `${quoteIdent(column)} IS NOT NULL`
+      : `${quoteIdent(column)} IN (SELECT ${quoteIdent(column)} FROM ${quoteIdent(table)})`;
+    await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(scope)} AS SELECT * FROM silver_events WHERE ${filter}`);
   }
   const days = (await session.all<{ d: string }>(`SELECT strftime(event_date, '%Y-%m-%d') AS d FROM touched_dates ORDER BY 1`)).map((r) => r.d);
 
@@ -129,11 +140,8 @@ async function writeGoldTable(ctx: StepContext, table: GoldTable, days: string[]
     await lake.view(`gold_${input}`, goldTableName(input));
   }
   if (plan.allKeys) {
-    const [touched, column] = plan.allKeys;
-    await session.run(
-      `CREATE OR REPLACE TEMP TABLE ${quoteIdent(touched)} AS SELECT DISTINCT ${quoteIdent(column)} FROM silver_events ` +
-        `WHERE ${quoteIdent(column)} IS NOT NULL`,
-    );
+    const [scope, column] = plan.allKeys;
+    await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(scope)} AS SELECT * FROM silver_events WHERE ${quoteIdent(column)} IS NOT NULL`);
   }
   const relation = `gold_batch_${table}`;
   await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(relation)} AS ${modelSql('gold', table)}`);

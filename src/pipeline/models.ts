@@ -1,6 +1,7 @@
 /**
- * Loads the SQL models (one file per table, folders by layer). The files sit next to the compiled
- * module after `npm run build`; a bare `tsc` build leaves them in src/, so that is the fallback.
+ * Loads the SQL models (one file per table, folders by layer). src/pipeline/sql is read first: it
+ * ships in the package (package.json `files`) and is never stale, whereas the copy beside the
+ * compiled module is refreshed only by `npm run build` (a bare `tsc` leaves an old one in place).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,7 @@ import { join } from 'node:path';
 export type Layer = 'bronze' | 'silver' | 'gold';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const candidates = [join(here, 'sql'), join(here, '..', '..', '..', 'src', 'pipeline', 'sql')];
+const candidates = [join(here, '..', '..', '..', 'src', 'pipeline', 'sql'), join(here, 'sql')];
 const cache = new Map<string, string>();
 
 export function modelSql(layer: Layer, name: string): string {

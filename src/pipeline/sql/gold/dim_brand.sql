@@ -1,7 +1,7 @@
--- gold.dim_brand: one row per brand with its activity. Inputs: silver_events, touched_brands.
+-- gold.dim_brand: one row per brand with its activity.
+-- Inputs: silver_for_brands (Silver events of the brands this run recomputes).
 with events as (
-    select * from silver_events
-    where brand in (select brand from touched_brands)
+    select * from silver_for_brands
 ),
 
 brands as (

@@ -1,8 +1,7 @@
 -- gold.dim_category: one row per category id with its code split into levels (the latest code
--- seen wins, ties broken by the code). Inputs: silver_events, touched_categories.
+-- seen wins, ties broken by the code). Inputs: silver_for_categories (Silver events of every category).
 with events as (
-    select * from silver_events
-    where category_id in (select category_id from touched_categories)
+    select * from silver_for_categories
 ),
 
 categories as (

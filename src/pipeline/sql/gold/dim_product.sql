@@ -1,8 +1,7 @@
 -- gold.dim_product: one row per product: its latest category, brand and price, and its activity.
--- Inputs: silver_events, touched_products.
+-- Inputs: silver_for_products (Silver events of the products this run recomputes).
 with events as (
-    select * from silver_events
-    where product_id in (select product_id from touched_products)
+    select * from silver_for_products
 ),
 
 products as (

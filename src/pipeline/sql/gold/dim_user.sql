@@ -1,8 +1,7 @@
 -- gold.dim_user: one row per user: first and last seen, sessions, purchases, revenue.
--- Inputs: silver_events, touched_users.
+-- Inputs: silver_for_users (Silver events of the users this run recomputes).
 with events as (
-    select * from silver_events
-    where user_id in (select user_id from touched_users)
+    select * from silver_for_users
 ),
 
 users as (

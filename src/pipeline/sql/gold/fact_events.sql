@@ -1,8 +1,7 @@
 -- gold.fact_events: one row per Silver event, keyed to the dimensions; partitioned by event_date.
--- Inputs: silver_events, touched_dates (the days this run rebuilds).
+-- Inputs: silver_for_days (Silver events of the days this run rebuilds).
 with events as (
-    select * from silver_events
-    where event_date in (select event_date from touched_dates)
+    select * from silver_for_days
 ),
 
 keyed as (

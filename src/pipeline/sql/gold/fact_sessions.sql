@@ -1,8 +1,7 @@
 -- gold.fact_sessions: one row per session (events without a session id have none).
--- Inputs: silver_events, touched_sessions (the sessions this run recomputes).
+-- Inputs: silver_for_sessions (Silver events of the sessions this run recomputes).
 with events as (
-    select * from silver_events
-    where user_session in (select user_session from touched_sessions)
+    select * from silver_for_sessions
 ),
 
 per_session as (

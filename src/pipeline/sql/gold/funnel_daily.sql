@@ -1,9 +1,8 @@
 -- gold.funnel_daily: per day and top-level category, the sessions that reached each funnel stage
--- in that category. Inputs: silver_events, touched_dates.
+-- in that category. Inputs: silver_for_days (Silver events of the days this run rebuilds).
 with events as (
-    select * from silver_events
-    where event_date in (select event_date from touched_dates)
-      and user_session is not null
+    select * from silver_for_days
+    where user_session is not null
 ),
 
 session_stages as (

@@ -1,9 +1,8 @@
 -- gold.kpi_daily: the day's headline numbers. Rates are per session (a session seen on two days
 -- counts on both). Orders are purchasing sessions, so average order value = revenue / orders.
--- Inputs: silver_events, touched_dates.
+-- Inputs: silver_for_days (Silver events of the days this run rebuilds).
 with events as (
-    select * from silver_events
-    where event_date in (select event_date from touched_dates)
+    select * from silver_for_days
 ),
 
 sessions as (
