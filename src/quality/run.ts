@@ -217,7 +217,10 @@ function judge(e: AggregateExpectation, failing: number, total: number | null): 
     case 'reconciliation':
       return { passed: failing <= (e.tolerance ?? 0), threshold: `|difference| <= ${e.tolerance ?? 0}` };
     case 'coverage':
-      return { passed: failing === 0, threshold: `every day >= ${e.minFractionOfMedian} x median day` };
+      return {
+        passed: failing === 0,
+        threshold: e.minFractionOfMedian > 0 ? `every day >= ${e.minFractionOfMedian} x median day` : 'every day present',
+      };
     case 'mix_drift':
       return { passed: failing === 0, threshold: `share delta <= ${e.maxShareDelta}` };
     case 'value_drift':
