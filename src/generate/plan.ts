@@ -69,7 +69,7 @@ export function buildPlan(seed: number, month: Month, t: Targets, products: numb
   const tailMedian = tailMedianFor((t.events - t.duplicates) / S);
   for (let s = 0; s < S; s++) length[s] = drawLength(rng, tailMedian);
 
-  const { purchases, carts } = assignPurchases(rng, t, user, length);
+  const { purchases, carts } = assignPurchases(rng, t, user);
   for (let s = 0; s < S; s++) {
     const p = purchases[s]!;
     const c = carts[s]!;
@@ -126,7 +126,7 @@ function sum(a: ArrayLike<number>): number {
   return total;
 }
 
-function assignPurchases(rng: Rng, t: Targets, user: Uint32Array, length: Uint32Array) {
+function assignPurchases(rng: Rng, t: Targets, user: Uint32Array) {
   const ref = reference();
   const S = user.length;
   const U = t.users;
@@ -180,7 +180,6 @@ function assignPurchases(rng: Rng, t: Targets, user: Uint32Array, length: Uint32
     carts[s]!++;
     cartsLeft--;
   }
-  void length;
   return { purchases, carts };
 }
 
