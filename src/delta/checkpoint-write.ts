@@ -10,7 +10,8 @@
  * the hint never moves backwards (a slower writer of an older checkpoint leaves it alone).
  */
 import { LOG_DIR } from './commit.js';
-import { isNotFound, type LogStore } from './log-store.js';
+import { LAST_CHECKPOINT, readLastCheckpoint } from './last-checkpoint.js';
+import type { LogStore } from './log-store.js';
 import type { ParquetWriter } from './parquet-writer.js';
 import type { ParquetReader } from './parquet.js';
 import { loadSnapshot, type Snapshot } from './snapshot.js';
@@ -127,19 +128,13 @@ export async function writeCheckpoint(
   const result: CheckpointResult = { version: snapshot.version, size: rows.length, sizeInBytes, numOfAddFiles: snapshot.files.length };
   const previous = await readLastCheckpointVersion(store);
   if (previous === undefined || previous < snapshot.version) {
-    await store.put(`${LOG_DIR}/_last_checkpoint`, new TextEncoder().encode(JSON.stringify(result)));
+    await store.put(LAST_CHECKPOINT, new TextEncoder().encode(JSON.stringify(result)));
   }
   return result;
 }
 
 async function readLastCheckpointVersion(store: LogStore): Promise<number | undefined> {
-  try {
-    const hint = JSON.parse(new TextDecoder().decode(await store.read(`${LOG_DIR}/_last_checkpoint`))) as { version?: unknown };
-    return typeof hint.version === 'number' ? hint.version : undefined;
-  } catch (error) {
-    if (isNotFound(error) || error instanceof SyntaxError) return undefined;
-    throw error;
-  }
+  return (await readLastCheckpoint(store))?.version;
 }
 
 /** True when a commit at `version` should be followed by a checkpoint. */

@@ -4,10 +4,13 @@
  * - commits are contiguous, ascending, and start right after the checkpoint (or at version 0);
  * - a multi-part checkpoint is only chosen when every part is present;
  * - the segment's version exists in the log (as a commit or a checkpoint).
- * The listing is authoritative: `_last_checkpoint` is only a hint for stores where listing is
- * expensive, and a stale or corrupt hint must not change the result, so it is not consulted.
+ * The listing is authoritative. `_last_checkpoint` only bounds it: `listLogForVersion` lists from
+ * the hinted checkpoint's version on (fewer entries to fetch metadata for) and falls back to the
+ * full listing unless that checkpoint is present and complete, so a stale, corrupt or missing
+ * hint never changes which files make a version.
  */
 import { DeltaLogCorruptError, DeltaTableNotFoundError, DeltaVersionNotFoundError } from './errors.js';
+import { readLastCheckpoint } from './last-checkpoint.js';
 import type { FileInfo, LogStore } from './log-store.js';
 import { LOG_DIR, parseLogFileName, type LogFile } from './table-path.js';
 
@@ -30,6 +33,8 @@ export interface LogListing {
   earliestCommit?: number;
   /** Multi-part checkpoints with parts missing (skipped), named for error messages. */
   incomplete: { version: number; missing: string }[];
+  /** Set when the listing was bounded: no entry below this version was listed. */
+  listedFrom?: number;
 }
 
 export interface LogSegment {
@@ -44,7 +49,34 @@ export interface LogSegment {
 
 /** Lists `_delta_log/` once and classifies its files. */
 export async function listLog(store: LogStore): Promise<LogListing> {
-  const entries = await store.list(LOG_DIR);
+  return classify(store, await store.list(LOG_DIR));
+}
+
+/**
+ * The listing needed for `version` (default: the latest), bounded by `_last_checkpoint` when the
+ * hint checks out: the version is at or after the hinted checkpoint, and that checkpoint (with
+ * every part the hint counts) is in the bounded listing. Then the newest complete checkpoint at or
+ * before the version is at or after the hinted one, so the segment is exactly the one the full
+ * listing gives. Anything else (no hint, older version, stale or damaged hint): the full listing.
+ */
+export async function listLogForVersion(store: LogStore, version?: number): Promise<LogListing> {
+  const hint = await readLastCheckpoint(store);
+  if (hint && (version === undefined || version >= hint.version)) {
+    const startAfter = `${LOG_DIR}/${String(hint.version).padStart(20, '0')}`; // keeps the hinted version's files
+    const entries = await store.list(LOG_DIR, { startAfter });
+    let bounded: LogListing | undefined;
+    try {
+      bounded = classify(store, entries, hint.version);
+    } catch (error) {
+      if (!(error instanceof DeltaTableNotFoundError)) throw error; // nothing at or after the hint
+    }
+    const found = bounded?.checkpoints.find((c) => c.version === hint.version && (hint.parts === undefined || c.files.length === hint.parts));
+    if (bounded && found && (version === undefined || version <= bounded.latest)) return bounded;
+  }
+  return listLog(store);
+}
+
+function classify(store: LogStore, entries: FileInfo[], listedFrom?: number): LogListing {
   const commits = new Map<number, FileInfo>();
   const groups = new Map<string, { ref: CheckpointRef; parts: Map<number, FileInfo>; of: number }>();
   for (const entry of entries) {
@@ -92,7 +124,7 @@ export async function listLog(store: LogStore): Promise<LogListing> {
   if (latest < 0) {
     throw new DeltaTableNotFoundError(`no Delta table at ${store.location}: ${LOG_DIR}/ has no commits or checkpoints`, store.location);
   }
-  return { table: store.location, commits, checkpoints, latest, earliestCommit, incomplete };
+  return { table: store.location, commits, checkpoints, latest, earliestCommit, incomplete, listedFrom };
 }
 
 /** Picks the files for `version` (default: latest) and checks the segment's invariants. */

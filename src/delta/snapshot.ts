@@ -11,7 +11,7 @@ import { columnMappingMode, partitionKeys, type ColumnMappingMode } from './colu
 import { DeltaLogCorruptError, DeltaTableNotFoundError, DeltaVersionNotFoundError } from './errors.js';
 import { checkReadable } from './features.js';
 import { isNotFound, type FileInfo, type LogStore } from './log-store.js';
-import { buildLogSegment, listLog, type LogListing } from './log-segment.js';
+import { buildLogSegment, listLog, listLogForVersion, type LogListing } from './log-segment.js';
 import type { ParquetReader } from './parquet.js';
 import { parsePartitionValue, partitionValueText, type PartitionValue } from './partition-values.js';
 import { replay, type CommitActions } from './replay.js';
@@ -55,15 +55,14 @@ export interface SnapshotAt {
 const READ_CONCURRENCY = 32;
 
 export async function loadSnapshot(store: LogStore, parquet: ParquetReader, at: SnapshotAt = {}): Promise<Snapshot> {
+  if (at.timestamp === undefined) return loadFromListing(store, parquet, await listLogForVersion(store, at.version), at.version);
+  if (at.version !== undefined) throw new DeltaVersionNotFoundError('give a version or a timestamp, not both', store.location);
+  // Resolving a timestamp needs every commit's time, so the whole log is listed.
   const listing = await listLog(store);
-  if (at.timestamp !== undefined) {
-    if (at.version !== undefined) throw new DeltaVersionNotFoundError('give a version or a timestamp, not both', store.location);
-    const latest = await loadFromListing(store, parquet, listing, undefined);
-    const ms = typeof at.timestamp === 'number' ? at.timestamp : at.timestamp.getTime();
-    const version = await resolveTimestamp(store, listing, latest.metadata, ms);
-    return version === latest.version ? latest : loadFromListing(store, parquet, listing, version);
-  }
-  return loadFromListing(store, parquet, listing, at.version);
+  const latest = await loadFromListing(store, parquet, listing, undefined);
+  const ms = typeof at.timestamp === 'number' ? at.timestamp : at.timestamp.getTime();
+  const version = await resolveTimestamp(store, listing, latest.metadata, ms);
+  return version === latest.version ? latest : loadFromListing(store, parquet, listing, version);
 }
 
 async function loadFromListing(store: LogStore, parquet: ParquetReader, listing: LogListing, version: number | undefined): Promise<Snapshot> {
@@ -126,7 +125,7 @@ async function loadFromListing(store: LogStore, parquet: ParquetReader, listing:
 /** Newest version in the log (from the listing alone), or undefined when there is no table yet. */
 export async function latestVersion(store: LogStore): Promise<number | undefined> {
   try {
-    return (await listLog(store)).latest;
+    return (await listLogForVersion(store)).latest;
   } catch (error) {
     if (error instanceof DeltaTableNotFoundError) return undefined;
     throw error;
