@@ -41,19 +41,21 @@ export async function ingestBronze(ctx: StepContext, files: readonly SourceFile[
   const seen = (await ctx.lake.snapshot(TABLES.bronzeEvents))?.appTransactions;
   const cache = new FingerprintCache(ctx.lake.dir);
   const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
-  const bar = ctx.effects.progress('bronze: read', Math.max(totalBytes, 1));
+  // Each byte counts twice: once when hashed, once when the file has landed in Bronze.
+  const bar = ctx.effects.progress('bronze', Math.max(2 * totalBytes, 1));
   try {
     for (const file of files) {
       // A file whose identity (path, size, mtime) maps to a content already ingested is skipped
       // without reading it again.
       const known = cache.get(file.path);
       if (known && seen?.has(bronzeAppId(known))) {
-        bar.increment(file.bytes);
+        bar.increment(2 * file.bytes);
         ctx.effects.log(`bronze: ${file.path} already ingested (batch ${batchIdOf(known)}), skipped`);
         results.push({ file: file.path, sha256: known, batchId: batchIdOf(known), status: 'already ingested', rows: 0, malformed: 0, seconds: 0 });
         continue;
       }
       const result = await ingestFile(ctx, file, seen, (n) => bar.increment(n));
+      bar.increment(file.bytes);
       cache.set(file.path, result.sha256);
       results.push(result);
     }

@@ -67,11 +67,11 @@ export async function buildSilver(ctx: StepContext): Promise<SilverBatchResult[]
   const pending = await pendingBatches(ctx);
   const results: SilverBatchResult[] = [];
   if (pending.length === 0) return results;
-  const bar = ctx.effects.progress('silver', pending.length);
+  // Three units per batch (checks, events, quarantine and reconciliation): a one-batch run moves too.
+  const bar = ctx.effects.progress('silver', pending.length * 3);
   try {
     for (const { batchId } of pending) {
-      results.push(await promoteBatch(ctx, batchId));
-      bar.increment(1);
+      results.push(await promoteBatch(ctx, batchId, () => bar.increment(1)));
     }
   } finally {
     bar.stop();
@@ -79,7 +79,7 @@ export async function buildSilver(ctx: StepContext): Promise<SilverBatchResult[]
   return results;
 }
 
-async function promoteBatch(ctx: StepContext, batchId: string): Promise<SilverBatchResult> {
+async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void): Promise<SilverBatchResult> {
   const start = performance.now();
   const { lake, session } = ctx;
   const txn = { appId: silverAppId(batchId), version: 0 };
@@ -121,12 +121,14 @@ async function promoteBatch(ctx: StepContext, batchId: string): Promise<SilverBa
   });
   if (!verdict.promote) throw new PromotionStoppedError('silver', verdict.reason ?? `batch ${batchId} failed a quality check`);
 
+  tick();
   const common = { txn, operationParameters: { batchId, runId: ctx.runId } };
   const written = await lake.append(TABLES.silverEvents, modelSql('silver', 'events'), {
     ...common,
     partitionBy: ['event_date'],
     description: 'Typed, deduplicated clickstream events; partitioned by event_date (UTC).',
   });
+  tick();
   const rejected = await lake.append(TABLES.silverQuarantine, modelSql('silver', 'quarantine'), {
     ...common,
     description: 'Rows that broke a Silver rule: raw values, source file and line, reason code.',
@@ -177,5 +179,6 @@ async function promoteBatch(ctx: StepContext, batchId: string): Promise<SilverBa
     description: 'Per Bronze batch: bronze rows = silver rows + quarantined + duplicates removed.',
   });
   await lake.view('ops_reconciliation', TABLES.reconciliation);
+  tick();
   return { batchId, silverSeq, bronzeRows, silverRows, quarantined, duplicates, balanced, seconds: secondsSince(start) };
 }

@@ -54,7 +54,8 @@ export function formatRunSummary(report: RunReport, tables: readonly TableInfo[]
   const skipped = report.bronze.length - ingested.length;
   lines.push(`run ${report.runId}: ${report.status}${report.error ? `: ${report.error}` : ''}`);
   if (report.nothingNew && report.status === 'succeeded') {
-    lines.push(`nothing new: ${skipped} file(s) already ingested, every table up to date; no data written`);
+    const files = report.bronze.length === 0 ? 'no files given' : `${skipped} file(s) already ingested`;
+    lines.push(`nothing new: ${files}, every table up to date; no data written`);
   } else {
     lines.push(`files: ${ingested.length} ingested, ${skipped} already ingested`);
   }
