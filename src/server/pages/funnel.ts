@@ -34,12 +34,14 @@ const GROUP_KEY = { category: 'category_l1', brand: 'brand' } as const;
  */
 const eventLevelSql = (by: keyof typeof GROUP_KEY) => `
   with ev as (${FILTERED_EVENTS}),
+  -- Sessions are keyed by a 64-bit hash of their id: grouping on it is about twice as fast as on the
+  -- 36-character text, and a collision among millions of sessions is vanishingly unlikely.
   sg as materialized (
-    select session_id, min(user_id) as user_id, category_l1, coalesce(brand, 'no brand') as brand,
+    select hash(session_id) as session_id, min(user_id) as user_id, category_l1, coalesce(brand, 'no brand') as brand,
            bool_or(event_type = 'view') as viewed, bool_or(event_type = 'cart') as carted, bool_or(event_type = 'purchase') as purchased,
            min(event_time) filter (where event_type = 'view') as first_view,
            min(event_time) filter (where event_type = 'purchase') as first_purchase
-    from ev where session_id is not null group by session_id, category_l1, brand
+    from ev where session_id is not null group by 1, category_l1, brand
   ),
   per_session as (
     select session_id, min(user_id) as user_id, bool_or(viewed) as viewed, bool_or(carted) as carted, bool_or(purchased) as purchased,

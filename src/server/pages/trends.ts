@@ -29,7 +29,7 @@ const DAILY_GOLD = `
 
 const DAILY_FILTERED = `
   with ev as (${FILTERED_EVENTS})
-  select event_date as date, count(*) as events, coalesce(sum(revenue), 0)::double as revenue, count(distinct session_id) as sessions
+  select event_date as date, count(*) as events, coalesce(sum(revenue), 0)::double as revenue, count(distinct hash(session_id)) filter (where session_id is not null) as sessions
   from ev group by 1 order by 1`;
 
 function unfiltered(filters: Filters): boolean {
