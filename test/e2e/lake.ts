@@ -31,7 +31,7 @@ async function eventsFile(root: string, name: string, events: number, seed: numb
   throw new Error(`clicklake generate failed (${result.code}): ${result.stderr.trim()}`);
 }
 
-export async function buildTestLake(events = 20_000): Promise<TestLake> {
+export async function buildTestLake(events = 12_000): Promise<TestLake> {
   const root = mkdtempSync(join(tmpdir(), 'clicklake-'));
   const lakeDir = join(root, 'lake');
   const first = await eventsFile(root, 'batch-1', events, 11, 'rees46-2019-oct-sample.csv');
