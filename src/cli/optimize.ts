@@ -12,6 +12,7 @@ import { Session } from '../engine/session.js';
 import type { ProgressTask } from '../effects.js';
 import { terminalEffects } from './effects.js';
 import { CliError } from './errors.js';
+import { warnCheckpoint } from './checkpoint-warning.js';
 import { parseNumber, resolveTableArg } from './table-arg.js';
 
 export function register(program: Command): void {
@@ -48,6 +49,7 @@ export function register(program: Command): void {
         );
         bar?.stop();
         bar = undefined;
+        warnCheckpoint(metrics.checkpoint);
         if (options.json) {
           process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);
           return;

@@ -9,6 +9,7 @@ import { DuckDbParquetReader } from '../engine/parquet-reader.js';
 import { DuckDbParquetWriter } from '../engine/parquet-writer.js';
 import { Session } from '../engine/session.js';
 import { CliError, parseCount } from './errors.js';
+import { warnCheckpoint } from './checkpoint-warning.js';
 import { resolveTableArg } from './table-arg.js';
 
 export function register(program: Command): void {
@@ -38,6 +39,7 @@ export function register(program: Command): void {
           { reader: new DuckDbParquetReader(session), writer: new DuckDbParquetWriter(session) },
           { version, timestamp },
         );
+        warnCheckpoint(metrics.checkpoint);
         if (options.json) process.stdout.write(`${JSON.stringify(metrics, null, 2)}\n`);
         else {
           process.stdout.write(

@@ -11,6 +11,7 @@
  */
 import { LOG_DIR } from './commit.js';
 import { LAST_CHECKPOINT, readLastCheckpoint } from './last-checkpoint.js';
+import { cleanupExpiredLogs } from './log-cleanup.js';
 import type { LogStore } from './log-store.js';
 import type { ParquetWriter } from './parquet-writer.js';
 import type { ParquetReader } from './parquet.js';
@@ -143,10 +144,16 @@ export function checkpointDue(version: number, configuration: Record<string, str
 }
 
 
+/** What happened after a commit that was due a checkpoint. */
+export type CheckpointOutcome =
+  | { kind: 'written'; checkpoint: CheckpointResult; logFilesRemoved: number; cleanupError?: string }
+  | { kind: 'failed'; version: number; reason: string };
+
 /**
- * After a commit: writes the checkpoint when `version` is due one. A failure is swallowed: the
- * write itself is committed, a checkpoint only speeds up reading, and the next due version
- * writes one again.
+ * After a commit: writes the checkpoint when `version` is due one, then removes expired log
+ * files (log-cleanup.ts). A failure does not fail the write (it is committed; a checkpoint only
+ * speeds up reading, and the next due version writes one again) but is reported in the outcome,
+ * so callers can say so.
  */
 export async function checkpointIfDue(
   store: LogStore,
@@ -154,12 +161,25 @@ export async function checkpointIfDue(
   writer: ParquetWriter,
   version: number,
   configuration: Record<string, string> | undefined,
-): Promise<CheckpointResult | undefined> {
+  now: () => number = Date.now,
+): Promise<CheckpointOutcome | undefined> {
   if (!checkpointDue(version, configuration)) return undefined;
+  let checkpoint: CheckpointResult;
+  let snapshot: Snapshot;
   try {
-    const snapshot = await loadSnapshot(store, reader, { version });
-    return await writeCheckpoint(store, writer, snapshot);
-  } catch {
-    return undefined;
+    snapshot = await loadSnapshot(store, reader, { version });
+    checkpoint = await writeCheckpoint(store, writer, snapshot, { now: now() });
+  } catch (error) {
+    return { kind: 'failed', version, reason: `checkpoint at version ${version} failed: ${firstLine(error)}` };
   }
+  try {
+    const { removed } = await cleanupExpiredLogs(store, snapshot.metadata.configuration, now());
+    return { kind: 'written', checkpoint, logFilesRemoved: removed.length };
+  } catch (error) {
+    return { kind: 'written', checkpoint, logFilesRemoved: 0, cleanupError: `expired log cleanup after checkpoint ${version} failed: ${firstLine(error)}` };
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

@@ -13,10 +13,15 @@ export interface TableProperties {
   deletedFileRetentionMs: number;
   /** `delta.appendOnly`: deletes and overwrites are refused. */
   appendOnly: boolean;
+  /** How long commit files are kept once a newer checkpoint covers them (`delta.logRetentionDuration`, 30 days). */
+  logRetentionMs: number;
+  /** `delta.enableExpiredLogCleanup` (default true): checkpoints remove expired log files. */
+  expiredLogCleanup: boolean;
 }
 
 export const DEFAULT_CHECKPOINT_INTERVAL = 10;
-const WEEK_MS = 7 * 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+const WEEK_MS = 7 * DAY_MS;
 
 export function tableProperties(configuration: Record<string, string> = {}, table?: string): TableProperties {
   const int = (key: string, fallback: number, min: number): number => {
@@ -32,6 +37,8 @@ export function tableProperties(configuration: Record<string, string> = {}, tabl
     dataSkippingNumIndexedCols: int('delta.dataSkippingNumIndexedCols', 32, -1),
     deletedFileRetentionMs: parseInterval(configuration['delta.deletedFileRetentionDuration'], WEEK_MS, table),
     appendOnly: configuration['delta.appendOnly']?.toLowerCase() === 'true',
+    logRetentionMs: parseInterval(configuration['delta.logRetentionDuration'], 30 * DAY_MS, table),
+    expiredLogCleanup: configuration['delta.enableExpiredLogCleanup']?.toLowerCase() !== 'false',
   };
 }
 

@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Action, Metadata } from '../delta/actions.js';
-import { checkpointIfDue } from '../delta/checkpoint-write.js';
+import { checkpointIfDue, type CheckpointOutcome } from '../delta/checkpoint-write.js';
 import { commitTransaction } from '../delta/commit.js';
 import { DeltaConcurrentModificationError, DeltaInvalidOperationError, DeltaSchemaMismatchError } from '../delta/errors.js';
 import { tableProperties } from '../delta/table-properties.js';
@@ -59,6 +59,8 @@ export interface WriteResult {
   skippedReason?: string;
   /** Versions tried before the commit landed (1 = no race lost). */
   commitAttempts?: number;
+  /** Set when the commit was due a checkpoint: written (and log files cleaned up), or why not. */
+  checkpoint?: CheckpointOutcome;
 }
 
 /** Partitions to replace, or a predicate (structured, the reader's AST, or its text). */
@@ -194,8 +196,11 @@ async function execute(session: Session, table: OpenTable, plan: Plan, options: 
     };
     const { version, attempts } = await commitTransaction(store, txn, { now });
     committed = true;
-    await checkpointIfDue(store, new DuckDbParquetReader(session), new DuckDbParquetWriter(session), version, configuration);
-    return { version, filesAdded: written.length, filesRemoved: plan.removes.length, rowsWritten: rows, bytesWritten: bytes, commitAttempts: attempts };
+    const checkpoint = await checkpointIfDue(store, new DuckDbParquetReader(session), new DuckDbParquetWriter(session), version, configuration, now);
+    return {
+      version, filesAdded: written.length, filesRemoved: plan.removes.length, rowsWritten: rows, bytesWritten: bytes, commitAttempts: attempts,
+      ...(checkpoint ? { checkpoint } : {}),
+    };
   } catch (error) {
     // Only outcomes that prove no commit names these files allow removing them.
     if (!committed && (error instanceof DeltaConcurrentModificationError || error instanceof DeltaSchemaMismatchError || error instanceof DeltaInvalidOperationError || plan.isCheckError?.(error))) {

@@ -11,7 +11,7 @@
  * does not conflict; a concurrent delete or rewrite of one of those files does.
  */
 import type { Action, Add } from '../actions.js';
-import { checkpointIfDue } from '../checkpoint-write.js';
+import { checkpointIfDue, type CheckpointOutcome } from '../checkpoint-write.js';
 import { commitTransaction } from '../commit.js';
 import { DeltaConcurrentModificationError, DeltaInvalidOperationError } from '../errors.js';
 import type { LogStore } from '../log-store.js';
@@ -43,6 +43,8 @@ export interface OptimizeMetrics {
   bytesAfter: number;
   partitionsOptimized: number;
   zOrderBy: string[];
+  /** Set when the commit was due a checkpoint: written, or why not. */
+  checkpoint?: CheckpointOutcome;
 }
 
 /** Rewrites the rows of one bin of files (all in one partition) into new files. */
@@ -148,6 +150,7 @@ export async function optimize(
     throw error;
   }
   metrics.version = version;
-  if (deps.writer) await checkpointIfDue(store, deps.reader, deps.writer, version, snapshot.metadata.configuration);
+  const checkpoint = deps.writer && (await checkpointIfDue(store, deps.reader, deps.writer, version, snapshot.metadata.configuration, now));
+  if (checkpoint) metrics.checkpoint = checkpoint;
   return metrics;
 }

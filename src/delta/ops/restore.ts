@@ -14,7 +14,7 @@
  *      is a conflict. Then write a checkpoint if one is due.
  */
 import type { Action, Add } from '../actions.js';
-import { checkpointIfDue } from '../checkpoint-write.js';
+import { checkpointIfDue, type CheckpointOutcome } from '../checkpoint-write.js';
 import { commitTransaction } from '../commit.js';
 import { DeltaInvalidOperationError } from '../errors.js';
 import type { LogStore } from '../log-store.js';
@@ -40,6 +40,8 @@ export interface RestoreMetrics {
   removedFilesSize: number;
   numOfFilesAfterRestore: number;
   tableSizeAfterRestore: number;
+  /** Set when the commit was due a checkpoint: written, or why not. */
+  checkpoint?: CheckpointOutcome;
 }
 
 export async function restore(
@@ -107,9 +109,12 @@ export async function restore(
     isBlindAppend: false,
   };
   const { version } = await commitTransaction(store, txn, { now });
-  if (deps.writer) await checkpointIfDue(store, deps.reader, deps.writer, version, (actions.find((a) => 'metaData' in a) as { metaData: { configuration: Record<string, string> } } | undefined)?.metaData.configuration ?? current.metadata.configuration);
+  const configuration = (actions.find((a) => 'metaData' in a) as { metaData: { configuration: Record<string, string> } } | undefined)?.metaData.configuration
+    ?? current.metadata.configuration;
+  const checkpoint = deps.writer && (await checkpointIfDue(store, deps.reader, deps.writer, version, configuration, now));
   return {
     version, restoredVersion: target.version, numRestoredFiles: toAdd.length, numRemovedFiles: toRemove.length,
     restoredFilesSize, removedFilesSize, numOfFilesAfterRestore: target.files.length, tableSizeAfterRestore,
+    ...(checkpoint ? { checkpoint } : {}),
   };
 }
