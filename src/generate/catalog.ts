@@ -128,10 +128,11 @@ export function buildCatalog(masterSeed: number, productCount: number, categoryC
  * they buy (towards smartphones and the top brands), and every product is shown once by its
  * anchor session (evenly over products). Generated views are about
  * (1 − f − a) × browse + f × buy shares + a × even, with a the anchors' share of events and
- * f = 0.072 measured on a generated full month (the brand and null-rate deviations all gave
- * 0.064 to 0.083); browsing draws use the browse weights that solve this for the target.
+ * f measured on generated full months: uncorrected, the brand and null-rate deviations gave
+ * f = 0.064 to 0.083; corrected with 0.072, all six still leaned the same way, and 0.08 centres
+ * them. Browsing draws use the browse weights that solve this for the target.
  */
-const PURCHASE_PULL = 0.072;
+const PURCHASE_PULL = 0.08;
 
 function browseWeights(view: Float64Array, buy: Float64Array, anchorShare: number): Float64Array {
   let v = 0;
