@@ -37,12 +37,13 @@ describe.skipIf(!hasShared())('clicklake quality over a real head', () => {
     // second brings a new file (the November head), so trends have two points.
     for (const file of ['rees46-2019-oct-head.csv', 'rees46-2019-nov-rows.csv']) {
       const run = await runCli(['run', sharedPath('data', file), '--lake', lakeDir, '--json', '--threads', '1']);
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
       const report = JSON.parse(run.stdout) as { steps: { step: string; seconds: number }[] };
       expect(report.steps.map((s) => s.step)).toEqual(['bronze', 'silver', 'gold', 'quality']);
     }
     // A third run with nothing new checks nothing and records nothing.
     const again = await runCli(['run', '--lake', lakeDir, '--json']);
+    expect(again.code, again.stderr).toBe(0);
     expect((JSON.parse(again.stdout) as { steps: { step: string }[] }).steps.map((s) => s.step)).toEqual(['bronze', 'silver', 'gold']);
   }, 60_000);
 
@@ -66,6 +67,16 @@ describe.skipIf(!hasShared())('clicklake quality over a real head', () => {
     expect(accounted).toMatchObject({ passed: true, observed: 0, totalRows: 17434 + 702 });
     const mostly = out.results.find((x) => key(x) === 'bronze.events mostly_parses')!;
     expect(mostly).toMatchObject({ passed: true, totalRows: 702, scope: 'batch' });
+  });
+
+  it('keeps results as a Delta table: time travel shows what the first check saw', async () => {
+    const sql = 'SELECT count(DISTINCT run_id)::INTEGER AS runs, count(*)::INTEGER AS n, min(table_name) AS t FROM ops.quality_results';
+    const first = await runCli(['query', sql, '--lake', lakeDir, '--json', '--version', '0']);
+    expect(first.code).toBe(0);
+    // Version 0 is the first batch's Bronze gate: the seven Bronze rules of one run.
+    expect(JSON.parse(first.stdout)).toEqual([{ runs: 1, n: 7, t: 'bronze.events' }]);
+    const latest = await runCli(['query', sql, '--lake', lakeDir, '--json']);
+    expect((JSON.parse(latest.stdout) as { runs: number }[])[0]!.runs).toBe(2);
   });
 
   it('prints a text table with a summary line', async () => {
