@@ -13,6 +13,7 @@ import { auditLake } from '../../src/quality/audit.js';
 import { loadQualityConfig } from '../../src/quality/config.js';
 import { QualityConfigError } from '../../src/quality/errors.js';
 import { hasShared, sharedPath } from '../helpers/shared.js';
+import { runCli } from '../helpers/cli.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -115,6 +116,23 @@ describe('quality gate in the pipeline', () => {
       await lake.view('f', 'gold.fact_events');
       expect(Number(await session.scalar('SELECT count(*) FROM f'))).toBe(5);
     });
+  });
+
+  it('makes clicklake run exit non-zero with the failed rule, and succeed once the rule is downgraded', async () => {
+    const dir = tempDir();
+    const lakeDir = join(dir, 'lake');
+    const file = join(dir, 'mostly-broken.csv');
+    writeFileSync(file, [HEADER, ...GOOD, ...MALFORMED, ''].join('\n'));
+    const failed = await runCli(['run', file, '--lake', lakeDir]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^clicklake: run \S+ failed: promotion to silver stopped: batch \S+ failed bronze\.events mostly_parses \(observed 6, threshold <= 5 rows \(mostly 0\.5\)\); its rows stay in bronze$/m);
+    writeFileSync(join(lakeDir, 'quality.json'), JSON.stringify({ severity: { 'bronze.events': { mostly_parses: 'warn' } } }));
+    const fixed = await runCli(['run', '--lake', lakeDir]);
+    expect(fixed.code, fixed.stderr).toBe(0);
+    writeFileSync(join(lakeDir, 'quality.json'), '{ "severity": { "bronze.events": { "mostly_parses": "fatal" } } }');
+    const bad = await runCli(['run', '--lake', lakeDir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('quality.json: severity.bronze.events.mostly_parses');
   });
 
   it('rejects a quality.json naming an unknown expectation, naming the file and key', () => {
