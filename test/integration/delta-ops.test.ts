@@ -154,6 +154,30 @@ describe('table operations', () => {
     expect((await vacuum(store, { reader }, { retentionHours: 3, force: true, now })).numFilesDeleted).toBe(0);
   });
 
+  it('vacuum with a retention longer than the tombstones kept in checkpoints still keeps what old versions read', async () => {
+    const dir = table();
+    const store = new FsLogStore(dir);
+    const tableProperties = { 'delta.deletedFileRetentionDuration': 'interval 1 hour', 'delta.checkpointInterval': '2' };
+    await appendQuery(session, dir, rows(0, 10), { tableProperties, now: () => T0 });
+    await overwriteQuery(session, dir, rows(10, 20), { now: () => T0 + HOUR });
+    // The checkpoint at version 2, ten hours on, drops the tombstones of version 1's overwrite.
+    await appendQuery(session, dir, rows(20, 30), { now: () => T0 + 10 * HOUR });
+    for (let v = 0; v < 3; v++) pinCommitTime(dir, v, T0 + [0, 1, 10][v]! * HOUR);
+    const first = (await loadSnapshot(store, reader, { version: 0 })).files.map((f) => f.path);
+    // Written well before the cutoff (a long write, or a copied table): by file time alone, old.
+    for (const path of first) utimesSync(join(dir, path), (T0 - 24 * HOUR) / 1000, (T0 - 24 * HOUR) / 1000);
+    expect((await loadSnapshot(store, reader)).tombstones).toHaveLength(0);
+    // 20 h back from T0 + 12 h reaches before version 0: every version must stay readable.
+    const result = await vacuum(store, { reader }, { retentionHours: 20, now: () => T0 + 12 * HOUR });
+    expect(result.numFilesDeleted).toBe(0);
+    expect(result.numFilesKept).toBe(first.length);
+    expect(await count(dir, 0)).toBe(10);
+    // With 5 h the cutoff (T0 + 7 h) is after the overwrite: version 0's files may go.
+    const shorter = await vacuum(store, { reader }, { retentionHours: 5, now: () => T0 + 12 * HOUR });
+    expect(shorter.files.sort()).toEqual([...first].sort());
+    expect(await count(dir, 1)).toBe(10);
+  });
+
   it('optimize bin-packs small files per partition with dataChange=false and keeps every row', async () => {
     const dir = table();
     const store = new FsLogStore(dir);
