@@ -4,8 +4,9 @@
  * (30 days) can need. As in Spark, the boundary is the newest complete checkpoint that is itself
  * older than the retention: every version from it on stays reconstructible (the checkpoint plus
  * the commits after it), and only versions before it go. Files go oldest version first and a
- * commit newer than the cutoff stops the walk (file times are not always monotonic), so an
- * interrupted cleanup leaves a contiguous tail of commits. Time travel to a removed version then
+ * version with any file newer than the cutoff stops the walk (file times are not always
+ * monotonic), so an interrupted or stopped cleanup leaves a contiguous tail of commits and no
+ * checkpoint stranded before it. Time travel to a removed version then
  * fails with "cannot be reconstructed". `delta.enableExpiredLogCleanup=false` turns it off.
  */
 import type { LogStore } from './log-store.js';
@@ -47,12 +48,11 @@ export async function cleanupExpiredLogs(
   const removed: string[] = [];
   for (const version of [...byVersion.keys()].sort((a, b) => a - b)) {
     const files = byVersion.get(version)!;
-    if (files.some((f) => f.commit && f.modificationTime >= cutoff)) break;
+    if (files.some((f) => f.modificationTime >= cutoff)) break;
     // The commit last, so a crash never leaves a version whose commit is gone but whose
     // checksum or checkpoint suggests it is still there.
     files.sort((a, b) => Number(a.commit) - Number(b.commit));
     for (const file of files) {
-      if (file.modificationTime >= cutoff) continue;
       await store.delete(file.path);
       removed.push(file.path);
     }
