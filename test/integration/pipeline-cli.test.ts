@@ -110,3 +110,23 @@ describe('clicklake run on gzip and Parquet sources', () => {
     expect(rows).toEqual(expected);
   });
 });
+
+describe('clicklake run on overlapping files', () => {
+  const dir = tempDir();
+  const lake = join(dir, 'lake');
+  const day = (s: number, type = 'view') =>
+    `2019-10-07 12:00:${String(s).padStart(2, '0')} UTC,${type},21,2053013555631882655,,acme,3.00,901,5b8f1c2e-0a1b-4c2d-8e3f-001122334455`;
+
+  it('removes events already in Silver from a later file and counts them as duplicates', async () => {
+    const first = writeCsv(join(dir, 'first.csv'), [day(1), day(2), day(3)]);
+    const second = writeCsv(join(dir, 'second.csv'), [day(2), day(3), day(4, 'cart'), day(4, 'cart')]);
+    expect((await run(lake, [first])).code).toBe(0);
+    expect((await run(lake, [second])).code).toBe(0);
+    const rec = await query(lake, 'select bronze_rows::int b, silver_rows::int s, quarantined_rows::int q, duplicate_rows::int d from ops.reconciliation order by silver_seq');
+    expect(rec).toEqual([{ b: 3, s: 3, q: 0, d: 0 }, { b: 4, s: 1, q: 0, d: 3 }]);
+    const kpi = await query(lake, 'select events::int as e, views::int as v, carts::int as c from gold.kpi_daily');
+    expect(kpi).toEqual([{ e: 4, v: 3, c: 1 }]);
+    const lines = await query(lake, "select _source_line::int as l, regexp_extract(_source_file, '[a-z]+\\.csv') as f from silver.events order by event_time");
+    expect(lines).toEqual([{ l: 2, f: 'first.csv' }, { l: 3, f: 'first.csv' }, { l: 4, f: 'first.csv' }, { l: 4, f: 'second.csv' }]);
+  });
+});
