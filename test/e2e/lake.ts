@@ -7,7 +7,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { hasShared, sharedPath } from '../helpers/shared.js';
 
 export interface TestLake {
   root: string;
@@ -22,28 +21,26 @@ async function cli(args: string[]): Promise<string> {
   return result.stdout;
 }
 
-/** Writes a generated event file; falls back to the shared REES46 samples if the generator is absent. */
-async function eventsFile(root: string, name: string, events: number, seed: number, fallback: string): Promise<string> {
+/** Writes a generated month of events (2019-10) to a CSV file. */
+async function eventsFile(root: string, name: string, events: number, seed: number): Promise<string> {
   const out = join(root, `${name}.csv`);
-  const result = await runCli(['generate', '--events', String(events), '--seed', String(seed), '--month', '2019-10', '--out', out]);
-  if (result.code === 0) return out;
-  if (/unknown command/.test(result.stderr) && hasShared()) return sharedPath('data', fallback);
-  throw new Error(`clicklake generate failed (${result.code}): ${result.stderr.trim()}`);
+  await cli(['generate', '--events', String(events), '--seed', String(seed), '--month', '2019-10', '--out', out, '--threads', '0']);
+  return out;
 }
 
 export async function buildTestLake(events = 12_000): Promise<TestLake> {
   const root = mkdtempSync(join(tmpdir(), 'clicklake-'));
   const lakeDir = join(root, 'lake');
-  const first = await eventsFile(root, 'batch-1', events, 11, 'rees46-2019-oct-sample.csv');
+  const first = await eventsFile(root, 'batch-1', events, 11);
   await cli(['run', first, '--lake', lakeDir, '--threads', '1']);
-  const second = await eventsFile(root, 'batch-2', Math.round(events / 2), 12, 'rees46-2019-oct-head.csv');
+  const second = await eventsFile(root, 'batch-2', Math.round(events / 2), 12);
   await cli(['run', second, '--lake', lakeDir, '--threads', '1']);
   return { root, lakeDir, batches: [first, second] };
 }
 
 /** Runs one more batch into the lake (to make new versions while a server watches). */
-export async function appendBatch(lake: TestLake, events: number, seed: number, fallback = 'rees46-2019-nov-sample.csv'): Promise<void> {
-  const file = await eventsFile(lake.root, `batch-${seed}`, events, seed, fallback);
+export async function appendBatch(lake: TestLake, events: number, seed: number): Promise<void> {
+  const file = await eventsFile(lake.root, `batch-${seed}`, events, seed);
   await cli(['run', file, '--lake', lake.lakeDir, '--threads', '1']);
   lake.batches.push(file);
 }
