@@ -3,6 +3,7 @@
  * version changes. Every query string is validated (unknown parameters included) before any SQL
  * runs; page results are memoised until a table version changes.
  */
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Catalog } from './catalog.js';
@@ -117,9 +118,15 @@ export function registerRoutes(app: FastifyInstance, catalog: Catalog): void {
   });
 
   // Server-sent events: one 'versions' event now and one whenever a table gets a new version.
+  // Open streams are ended when the server closes, which would otherwise wait on them forever.
+  const streams = new Set<ServerResponse>();
+  app.addHook('preClose', async () => {
+    for (const stream of streams) stream.end();
+  });
   app.get('/api/events', (request, reply) => {
     reply.hijack();
     const res = reply.raw;
+    streams.add(res);
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const send = () => res.write(`event: versions\ndata: ${JSON.stringify({ stamp: catalog.stamp, versions: catalog.snapshotOfVersions() })}\n\n`);
     send();
@@ -127,6 +134,7 @@ export function registerRoutes(app: FastifyInstance, catalog: Catalog): void {
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 20_000);
     catalog.on('change', send);
     request.raw.on('close', () => {
+      streams.delete(res);
       clearInterval(keepAlive);
       catalog.off('change', send);
     });

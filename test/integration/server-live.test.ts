@@ -72,6 +72,16 @@ describe('dashboard server over HTTP', () => {
     }
   });
 
+  it('closes while a browser still holds the event stream open', async () => {
+    const server = await startServer({ lakeDir: lake.lakeDir, port: 0, threads: 1 });
+    const stream = events(`${server.url}/api/events`, new AbortController().signal);
+    expect((await stream.next()).value!.event).toBe('versions');
+    await server.close();
+    // The stream ends rather than hanging, and the port is free again.
+    expect((await stream.next()).done).toBe(true);
+    await expect(fetch(`${server.url}/api/versions`)).rejects.toThrow();
+  });
+
   it('clicklake serve binds to 127.0.0.1, prints its URL and answers', async () => {
     const child = spawn(process.execPath, [CLI_PATH, 'serve', '--lake', lake.lakeDir, '--port', '0', '--threads', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
