@@ -35,6 +35,8 @@ export interface LogListing {
   incomplete: { version: number; missing: string }[];
   /** Set when the listing was bounded: no entry below this version was listed. */
   listedFrom?: number;
+  /** The checkpoint `_last_checkpoint` names when it is not in the log (named if nothing else rebuilds a version). */
+  hintedMissing?: { version: number; path: string };
 }
 
 export interface LogSegment {
@@ -72,6 +74,14 @@ export async function listLogForVersion(store: LogStore, version?: number): Prom
     }
     const found = bounded?.checkpoints.find((c) => c.version === hint.version && (hint.parts === undefined || c.files.length === hint.parts));
     if (bounded && found && (version === undefined || version <= bounded.latest)) return bounded;
+    const full = await listLog(store);
+    if (!full.checkpoints.some((c) => c.version === hint.version)) {
+      const path = hint.parts
+        ? `${LOG_DIR}/${String(hint.version).padStart(20, '0')}.checkpoint.${'1'.padStart(10, '0')}.${String(hint.parts).padStart(10, '0')}.parquet`
+        : `${LOG_DIR}/${String(hint.version).padStart(20, '0')}.checkpoint.parquet`;
+      full.hintedMissing = { version: hint.version, path };
+    }
+    return full;
   }
   return listLog(store);
 }
@@ -141,6 +151,16 @@ export function buildLogSegment(listing: LogListing, version?: number): LogSegme
   for (const c of listing.checkpoints) if (c.version <= target) checkpoint = c; // ascending: keeps the newest
   const from = checkpoint ? checkpoint.version + 1 : 0;
   if (!checkpoint && !listing.commits.has(0)) {
+    const hinted = listing.hintedMissing;
+    if (hinted && hinted.version <= target) {
+      throw new DeltaLogCorruptError(
+        `${table}: checkpoint ${hinted.path} named by _last_checkpoint is missing, and without it version ${target} cannot be rebuilt ` +
+          `(commits before ${listing.earliestCommit ?? '?'} were cleaned up)`,
+        hinted.path,
+        table,
+        target,
+      );
+    }
     const broken = listing.incomplete.find((c) => c.version <= target);
     if (broken) {
       throw new DeltaLogCorruptError(

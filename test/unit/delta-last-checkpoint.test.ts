@@ -94,6 +94,16 @@ describe('listing bounded by the hint', () => {
     }
   });
 
+  it('names the checkpoint the hint points at when it is missing and nothing else rebuilds the version', async () => {
+    const store = await log(13, [], '{"version":10}');
+    for (let v = 0; v < 6; v++) await store.delete(commitPath(v));
+    const listing = await listLogForVersion(store);
+    expect(() => buildLogSegment(listing)).toThrow(
+      `memory://table: checkpoint _delta_log/${pad(10)}.checkpoint.parquet named by _last_checkpoint is missing, and without it version 13 cannot be rebuilt (commits before 6 were cleaned up)`,
+    );
+    expect(() => buildLogSegment(listing, 3)).toThrow(/version 3 of memory:\/\/table cannot be reconstructed/);
+  });
+
   it('keeps a stale hint from hiding a newer checkpoint (the bounded listing still sees it)', async () => {
     const store = await log(31, [`${pad(10)}.checkpoint.parquet`, `${pad(30)}.checkpoint.parquet`], '{"version":10}');
     const listing = await listLogForVersion(store);
