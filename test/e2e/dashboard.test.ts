@@ -126,7 +126,8 @@ describe('dashboard in Chromium', () => {
     expect(Number(await rows.getAttribute('data-value'))).toBe(v0!.rows);
     expect(page.url()).toMatch(/version=0/);
     await page.selectOption('select[name="version"]', '1');
-    await page.selectOption('select[name="from"]', '0');
+    await page.selectOption('select[name="base"]', '0');
+    await page.waitForURL(/base=0/);
     const diff = page.locator('[data-kpi="row-diff"] .kpi-value');
     await expect.poll(() => diff.getAttribute('data-value')).toBe(String(v1!.rows! - v0!.rows!));
     await page.screenshot({ path: `${ARTIFACTS}lakehouse-time-travel.png`, fullPage: true });
