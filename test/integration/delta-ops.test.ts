@@ -238,6 +238,12 @@ describe('table operations', () => {
       expect(refused.stderr).toMatch(/force/);
       const dry = await runCli(['vacuum', 'silver.events', '--dry-run', '--json'], { env });
       expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, numFilesDeleted: 0, retentionHours: 168 });
+      // Below the default with --force, --dry-run lists the files optimize replaced and deletes none.
+      const listed = await runCli(['vacuum', 'silver.events', '--retain-hours', '0', '--force', '--dry-run'], { env });
+      expect(listed.code, listed.stderr).toBe(0);
+      const wouldDelete = listed.stdout.split('\n').filter((l) => l.startsWith('would delete ') && l.endsWith('.parquet'));
+      expect(wouldDelete.length).toBeGreaterThanOrEqual(6);
+      expect(wouldDelete.every((l) => existsSync(join(dir, l.slice('would delete '.length))))).toBe(true);
       const rest = await runCli(['restore', 'silver.events', '--version', '1'], { env });
       expect(rest.code, rest.stderr).toBe(0);
       expect(rest.stdout).toMatch(/restored silver.events to version 1 as version 5/);
