@@ -49,7 +49,7 @@ export async function stageCsvStrict(
   try {
     await session.run(
       `COPY (SELECT ${picked}, ${rescuedExpr(extras)} AS _rescued FROM ${source}) ` +
-        `TO ${quoteString(stagingParquet)} (FORMAT parquet, COMPRESSION zstd)`,
+        `TO ${quoteString(stagingParquet)} (FORMAT parquet, COMPRESSION snappy)`,
     );
   } catch {
     return undefined;
