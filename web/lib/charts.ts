@@ -68,8 +68,17 @@ export function xyOption(p: Palette, categories: string[], series: SeriesSpec[],
 }
 
 /** A heatmap of x × y cells, colour by value. */
-export function heatmapOption(p: Palette, xs: string[], ys: string[], cells: [number, number, number | null][], format: FormatName, name: string): EChartsOption {
-  const values = cells.map((c) => c[2]).filter((v): v is number => v !== null);
+export function heatmapOption(
+  p: Palette,
+  xs: string[],
+  ys: string[],
+  cells: [number, number, number | null][],
+  format: FormatName,
+  name: string,
+  opts: { scaleFrom?: [number, number, number | null][]; labels?: boolean } = {},
+): EChartsOption {
+  // The colour scale can come from a subset of cells (e.g. retention without week 0, which is 100% by definition).
+  const values = (opts.scaleFrom ?? cells).map((c) => c[2]).filter((v): v is number => v !== null);
   return {
     tooltip: {
       formatter: (params: unknown) => {
@@ -92,7 +101,15 @@ export function heatmapOption(p: Palette, xs: string[], ys: string[], cells: [nu
       formatter: (v: unknown) => formatters[format](v),
       inRange: { color: p.name === 'dark' ? ['#1e3a5f', '#6fa8dc', '#f3d55b'] : ['#eef4fb', '#4e79a7', '#1c3d63'] },
     },
-    series: [{ name, type: 'heatmap', data: cells, emphasis: { itemStyle: { borderColor: p.text, borderWidth: 1 } } }],
+    series: [
+      {
+        name,
+        type: 'heatmap',
+        data: cells,
+        label: opts.labels ? { show: true, fontSize: 11, formatter: (x: unknown) => formatters[format]((x as { value: [number, number, number | null] }).value[2]) } : undefined,
+        emphasis: { itemStyle: { borderColor: p.text, borderWidth: 1 } },
+      },
+    ],
   } as EChartsOption;
 }
 

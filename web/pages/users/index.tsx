@@ -39,7 +39,7 @@ function pieOption(p: Palette, items: { name: string; value: number | null }[], 
   return {
     tooltip: { trigger: 'item', formatter: (x: unknown) => { const it = x as { name: string; value: number; percent: number }; return `${it.name}: <b>${formatters[format](it.value)}</b> (${it.percent}%)`; } },
     legend: { type: 'scroll', bottom: 0, textStyle: { color: p.muted } },
-    series: [{ type: 'pie', radius: ['40%', '70%'], top: 0, bottom: 24, itemStyle: { borderColor: p.background, borderWidth: 2 }, label: { color: p.text }, data: items }],
+    series: [{ type: 'pie', radius: ['40%', '70%'], top: 0, bottom: 24, minShowLabelAngle: 12, itemStyle: { borderColor: p.background, borderWidth: 2 }, label: { color: p.text }, data: items }],
   } as EChartsOption;
 }
 
@@ -90,6 +90,10 @@ function Users({ data }: { data: UsersResponse }) {
               data.cohorts.map((c) => [c.weekOffset, weeks.indexOf(c.cohortWeek), c.retention]),
               'pct',
               'Retained',
+              {
+                scaleFrom: data.cohorts.filter((c) => c.weekOffset > 0).map((c) => [c.weekOffset, weeks.indexOf(c.cohortWeek), c.retention]),
+                labels: data.cohorts.length <= 120,
+              },
             )
           }
         />
