@@ -67,7 +67,7 @@ async function run(args: string[]): Promise<BenchResult> {
       log('running clicklake run …');
       const measured = await measureNode(CLI, ['run', month.path, '--lake', lake, '--json']);
       const entry: SystemRun = { name: 'clicklake', what: 'CSV → Bronze/Silver/Gold Delta', measured };
-      if (measured.exitCode !== 0) entry.error = lastLine(measured.stderr);
+      if (measured.exitCode !== 0) entry.error = failure(measured);
       else {
         const report = JSON.parse(measured.stdout) as { steps: { step: string; rowsOut: number }[]; tables: { name: string }[] };
         entry.rows = report.steps.find((s) => s.step === 'silver')?.rowsOut;
@@ -88,7 +88,7 @@ async function run(args: string[]): Promise<BenchResult> {
       const measured = await measureNode(peerScript(script), [month.path, out]);
       const entry: SystemRun = { name, what, measured };
       const output = lastJsonLine<PeerOutput>(measured.stdout);
-      if (measured.exitCode !== 0 || !output) entry.error = lastLine(measured.stderr) || 'no output';
+      if (measured.exitCode !== 0 || !output) entry.error = failure(measured);
       else {
         entry.rows = output.rows;
         const kpi = await readPeerKpi(join(out, KPI_FILE));
@@ -108,7 +108,7 @@ async function run(args: string[]): Promise<BenchResult> {
       const measured = await measureNode(peerScript('floor'), [mode, month.path]);
       const output = lastJsonLine<PeerOutput>(measured.stdout);
       const entry: SystemRun = { name, what, measured, rows: output?.rows };
-      if (measured.exitCode !== 0 || !output) entry.error = lastLine(measured.stderr) || 'no output';
+      if (measured.exitCode !== 0 || !output) entry.error = failure(measured);
       runs.push(entry);
     }
 
@@ -141,7 +141,9 @@ function report(runs: SystemRun[], clicklakeKpi: KpiRow[], qualityChecked: boole
     ),
   );
   console.log('(× clicklake: wall time over clicklake\'s; CPU ×: CPU time over clicklake\'s, steadier on a busy machine)');
-  console.log(`(clicklake ${qualityChecked ? 'ran its quality checks (ops.quality_results written)' : 'wrote no ops.quality_results: the run had no quality gate'})`);
+  if (!runs[0]!.error) {
+    console.log(`(clicklake ${qualityChecked ? 'ran its quality checks: ops.quality_results written' : 'wrote no ops.quality_results: the run had no quality gate'})`);
+  }
   const failed = runs.filter((r) => r.error);
   for (const r of failed) console.log(`${r.name} FAILED: ${r.error}`);
 
@@ -222,8 +224,11 @@ function detailOf(r: SystemRun): Record<string, unknown> {
   };
 }
 
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? '';
+/** Why a child failed: its last stderr line, else how it ended (a kill leaves no message). */
+function failure(m: Measured): string {
+  const last = m.stderr.trim().split('\n').pop() ?? '';
+  const ended = m.exitCode === -1 || m.exitCode > 128 ? `killed (exit ${m.exitCode}; out of memory?)` : `exit ${m.exitCode}`;
+  return last ? `${last} (${ended})` : ended;
 }
 
 function round(value: number, digits = 2): number {
