@@ -48,6 +48,8 @@ const MAX_CACHED = 500;
 export class Catalog extends EventEmitter {
   readonly lake: Lake;
   private readonly versions = new Map<string, number | null>();
+  /** Tables that exist but could not be opened, with the reason; they count as missing. */
+  readonly problems = new Map<string, string>();
   private queue: Promise<unknown> = Promise.resolve();
   private cache = new Map<string, Promise<unknown>>();
   private checking: Promise<boolean> | null = null;
@@ -98,10 +100,20 @@ export class Catalog extends EventEmitter {
   private async rebindChanged(): Promise<boolean> {
     let changed = false;
     for (const table of DASHBOARD_TABLES) {
-      const latest = this.lake.exists(table) ? ((await latestVersion(new FsLogStore(this.lake.path(table)))) ?? null) : null;
-      const known = this.versions.has(table) ? this.versions.get(table)! : undefined;
-      if (known === latest) continue;
-      if (latest !== null) await this.lake.view(viewName(table), table, { version: latest });
+      let latest: number | null = null;
+      try {
+        latest = this.lake.exists(table) ? ((await latestVersion(new FsLogStore(this.lake.path(table)))) ?? null) : null;
+        const known = this.versions.has(table) ? this.versions.get(table)! : undefined;
+        if (known === latest && !this.problems.has(table)) continue;
+        if (latest !== null) await this.lake.view(viewName(table), table, { version: latest });
+        this.problems.delete(table);
+      } catch (error) {
+        // One unreadable table (a corrupt log, a vacuumed file) must not take the other pages down.
+        const message = error instanceof Error ? error.message : String(error);
+        if (this.problems.get(table) === message && this.versions.get(table) === null) continue;
+        this.problems.set(table, message);
+        latest = null;
+      }
       this.versions.set(table, latest);
       changed = true;
     }

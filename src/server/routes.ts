@@ -48,7 +48,10 @@ export function registerRoutes(app: FastifyInstance, catalog: Catalog): void {
     const known = await knownValues(catalog);
     return {
       lake: catalog.lakeDir,
-      tables: DASHBOARD_TABLES.map((name) => ({ name, exists: catalog.exists(name), version: catalog.version(name) })),
+      tables: DASHBOARD_TABLES.map((name) => {
+        const problem = catalog.problems.get(name);
+        return { name, exists: catalog.exists(name), version: catalog.version(name), ...(problem ? { problem } : {}) };
+      }),
       dateRange: await dateRange(catalog),
       ...known,
     };

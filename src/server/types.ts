@@ -9,6 +9,8 @@ export interface TableStatus {
   name: string;
   exists: boolean;
   version: number | null;
+  /** Why a table that is on disk could not be opened. */
+  problem?: string;
 }
 
 export interface MetaResponse {

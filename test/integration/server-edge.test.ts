@@ -1,7 +1,7 @@
 // The dashboard API at the edges: a lake with no tables answers every page with an honest empty
 // state rather than an error, and the optimization page reads lab results once a table exists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -73,5 +73,18 @@ describe('dashboard API at the edges', () => {
     expect(o.techniques[0]).toMatchObject({ beforeMs: 880, afterMs: 110, speedup: 8, beforeBytes: 500000000, afterBytes: 40000000 });
     expect(o.techniques[1]!.reasoning).toBe('Clustering lets file stats skip files.');
     expect(o.runAt).toMatch(/^2026-01-02/);
+  });
+
+  it('a table that cannot be opened counts as missing and says why, without taking the server down', async () => {
+    const log = join(root, 'lake', 'gold', 'kpi_daily', '_delta_log');
+    mkdirSync(log, { recursive: true });
+    writeFileSync(join(log, '00000000000000000000.json'), 'this is not a commit\n');
+    await catalog.refresh();
+    const meta = await get<MetaResponse>('/api/meta');
+    const kpi = meta.tables.find((t) => t.name === 'gold.kpi_daily')!;
+    expect(kpi.exists).toBe(false);
+    expect(kpi.problem).toMatch(/00000000000000000000\.json/);
+    expect((await get<OverviewResponse>('/api/overview')).missing).toContain('gold.kpi_daily');
+    expect((await get<OptimizationResponse>('/api/optimization')).techniques).toHaveLength(2);
   });
 });
