@@ -159,7 +159,9 @@ export interface QualityResponse extends Missing {
 
 export interface LakeTableSummary {
   name: string;
-  version: number;
+  /** Null when the table could not be opened (see problem). */
+  version: number | null;
+  problem?: string;
   rows: Num;
   files: number;
   bytes: number;

@@ -9,7 +9,7 @@ import { buildApp } from '../../src/server/index.js';
 import type { Catalog } from '../../src/server/catalog.js';
 import { Session } from '../../src/engine/session.js';
 import { Lake } from '../../src/engine/lake.js';
-import type { MetaResponse, OptimizationResponse, OverviewResponse } from '../../src/server/types.js';
+import type { LakehouseResponse, MetaResponse, OptimizationResponse, OverviewResponse } from '../../src/server/types.js';
 
 let root: string;
 let app: FastifyInstance;
@@ -86,5 +86,8 @@ describe('dashboard API at the edges', () => {
     expect(kpi.problem).toMatch(/00000000000000000000\.json/);
     expect((await get<OverviewResponse>('/api/overview')).missing).toContain('gold.kpi_daily');
     expect((await get<OptimizationResponse>('/api/optimization')).techniques).toHaveLength(2);
+    const { tables } = await get<LakehouseResponse>('/api/lakehouse/tables');
+    expect(tables.find((t) => t.name === 'gold.kpi_daily')).toMatchObject({ version: null, problem: expect.stringMatching(/not a commit|JSON|corrupt/i) });
+    expect(tables.find((t) => t.name === 'ops.lab_results')).toMatchObject({ version: 0, rows: 3 });
   });
 });

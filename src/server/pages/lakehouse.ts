@@ -47,18 +47,24 @@ async function snapshotAt(catalog: Catalog, name: string, version?: number): Pro
 }
 
 export async function lakeTables(catalog: Catalog): Promise<LakehouseResponse> {
-  const tables = [];
+  const tables: LakehouseResponse['tables'] = [];
   for (const name of catalog.lake.tableNames()) {
-    const snapshot = await snapshotAt(catalog, name);
-    const commit = await readCommit(new FsLogStore(catalog.lake.path(name)), snapshot.version).catch(() => []);
-    const info = commit.find((a) => 'commitInfo' in a);
-    tables.push({
-      name,
-      version: snapshot.version,
-      ...totals(snapshot),
-      lastModified: new Date(snapshot.timestamp).toISOString(),
-      lastOperation: info && 'commitInfo' in info ? (info.commitInfo.operation ?? null) : null,
-    });
+    try {
+      const snapshot = await snapshotAt(catalog, name);
+      const commit = await readCommit(new FsLogStore(catalog.lake.path(name)), snapshot.version).catch(() => []);
+      const info = commit.find((a) => 'commitInfo' in a);
+      tables.push({
+        name,
+        version: snapshot.version,
+        ...totals(snapshot),
+        lastModified: new Date(snapshot.timestamp).toISOString(),
+        lastOperation: info && 'commitInfo' in info ? (info.commitInfo.operation ?? null) : null,
+      });
+    } catch (error) {
+      // List the table with its reason rather than fail the whole page over it.
+      const problem = error instanceof Error ? error.message : String(error);
+      tables.push({ name, version: null, problem, rows: null, files: 0, bytes: 0, lastModified: null, lastOperation: null });
+    }
   }
   return { tables };
 }
