@@ -151,21 +151,22 @@ export function buildLogSegment(listing: LogListing, version?: number): LogSegme
   for (const c of listing.checkpoints) if (c.version <= target) checkpoint = c; // ascending: keeps the newest
   const from = checkpoint ? checkpoint.version + 1 : 0;
   if (!checkpoint && !listing.commits.has(0)) {
+    const broken = listing.incomplete.find((c) => c.version <= target);
+    if (broken) {
+      throw new DeltaLogCorruptError(
+        `${table}: checkpoint ${broken.version} is incomplete (${broken.missing} is missing) and the commits before it were cleaned up`,
+        broken.missing,
+        table,
+        target,
+      );
+    }
+    // Less specific than an incomplete checkpoint: only when no part of it is listed.
     const hinted = listing.hintedMissing;
     if (hinted && hinted.version <= target) {
       throw new DeltaLogCorruptError(
         `${table}: checkpoint ${hinted.path} named by _last_checkpoint is missing, and without it version ${target} cannot be rebuilt ` +
           `(commits before ${listing.earliestCommit ?? '?'} were cleaned up)`,
         hinted.path,
-        table,
-        target,
-      );
-    }
-    const broken = listing.incomplete.find((c) => c.version <= target);
-    if (broken) {
-      throw new DeltaLogCorruptError(
-        `${table}: checkpoint ${broken.version} is incomplete (${broken.missing} is missing) and the commits before it were cleaned up`,
-        broken.missing,
         table,
         target,
       );
