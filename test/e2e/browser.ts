@@ -2,12 +2,19 @@
  * Real Chromium for the dashboard tests and benchmark: Debian's /usr/bin/chromium driven by
  * playwright-core, headless, sandbox and network extras off, with a fresh profile per launch.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CLICKLAKE_CHROMIUM ?? '/usr/bin/chromium';
+
+/** True when Chromium is installed; otherwise says why the browser suites are skipped. */
+export function hasChromium(): boolean {
+  if (existsSync(CHROMIUM_PATH)) return true;
+  console.warn(`skipping the browser suites: no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CLICKLAKE_CHROMIUM)`);
+  return false;
+}
 
 export const CHROMIUM_ARGS = [
   '--headless',
