@@ -9,7 +9,6 @@ import {
   scopeOf,
   type Expectation,
   type ExpectationKind,
-  type RowExpectation,
   type Scope,
   type Severity,
   type TableExpectations,
@@ -21,7 +20,9 @@ import {
   oneValuePerKeyQuery,
   rateQuery,
   reconciliationQuery,
+  relationshipQuery,
   rowFailing,
+  type ScannedRowExpectation,
   sampleKeyExpr,
   uniqueQuery,
   valueDriftQuery,
@@ -109,7 +110,7 @@ export async function runAggregates(
 ): Promise<ExpectationResult[]> {
   const results: ExpectationResult[] = [];
   for (const e of chosen(set.expectations, options)) {
-    if (isRowExpectation(e)) continue;
+    if (isScanned(e)) continue;
     const r = await runAggregate(session, set.table, e, subject, relationOf, options.sampleLimit ?? 5);
     results.push({ ...r, severity: severityOf(e, options) });
   }
@@ -126,7 +127,7 @@ export async function runRowScan(
   const sampleLimit = options.sampleLimit ?? 5;
   const plans = subjects.map((s) => ({
     subject: s,
-    rules: chosen(s.set.expectations.filter(isRowExpectation), options),
+    rules: chosen(s.set.expectations.filter(isScanned), options),
     col: s.column ?? tableColumn,
     where: s.where ?? 'TRUE',
   }));
@@ -136,7 +137,7 @@ export async function runRowScan(
   plans.forEach((plan, si) => {
     predicates.push([]);
     plan.rules.forEach((rule, i) => {
-      const failing = rowFailing(rule, plan.subject.relationOf, plan.col);
+      const failing = rowFailing(rule, plan.col);
       const scope = filterPredicate(rule.where, plan.col);
       predicates[si]!.push(failing);
       columns.push(
@@ -184,10 +185,17 @@ export async function runRowScan(
   return out;
 }
 
-type AggregateExpectation = Exclude<Expectation, RowExpectation>;
+/** Row rules counted in the shared scan; relationships run a grouped anti-join of their own. */
+function isScanned(e: Expectation): e is ScannedRowExpectation {
+  return isRowExpectation(e) && e.kind !== 'relationship';
+}
+
+type AggregateExpectation = Exclude<Expectation, ScannedRowExpectation>;
 
 function aggregateQuery(e: AggregateExpectation, subject: string, relationOf: RelationOf, sampleLimit: number): Sql {
   switch (e.kind) {
+    case 'relationship':
+      return relationshipQuery(e, subject, relationOf, sampleLimit);
     case 'unique':
       return uniqueQuery(e, subject, sampleLimit);
     case 'one_value_per_key':
@@ -208,6 +216,11 @@ function aggregateQuery(e: AggregateExpectation, subject: string, relationOf: Re
 /** The verdict and the threshold text of an aggregate rule, from its one-row answer. */
 function judge(e: AggregateExpectation, failing: number, total: number | null): { passed: boolean; threshold: string } {
   switch (e.kind) {
+    case 'relationship': {
+      const mostly = e.mostly ?? 1;
+      const allowed = Math.floor((1 - mostly) * (total ?? 0) + 1e-9);
+      return { passed: failing <= allowed, threshold: mostly < 1 ? `<= ${allowed} rows (mostly ${mostly})` : `= 0 rows missing from ${e.to}` };
+    }
     case 'unique':
       return { passed: failing === 0, threshold: '= 0 duplicate rows' };
     case 'one_value_per_key': {

@@ -49,7 +49,7 @@ describe.skipIf(!hasShared())('clicklake quality over a real head', () => {
 
   it('prints the latest verdict per table and expectation as JSON', async () => {
     const r = await runCli(['quality', '--lake', lakeDir, '--json']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as { verdict: string; results: Record<string, unknown>[] };
     // Two months touched with one or two days each: coverage warns, nothing fails as an error.
     expect(out.verdict).toBe('warnings');
@@ -81,7 +81,7 @@ describe.skipIf(!hasShared())('clicklake quality over a real head', () => {
 
   it('prints a text table with a summary line', async () => {
     const r = await runCli(['quality', '--lake', lakeDir]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^table\s+expectation\s+severity\s+status\s+observed\s+threshold/);
     expect(r.stdout).toMatch(/silver\.events\s+every_day_present\s+warn\s+warn\s+0\s/);
     expect(r.stdout).toMatch(/\d+ expectations: \d+ passed, 0 failed errors, \d+ warnings/);
@@ -90,7 +90,7 @@ describe.skipIf(!hasShared())('clicklake quality over a real head', () => {
   it('writes a self-contained HTML report', async () => {
     const file = join(dir, 'quality.html');
     const r = await runCli(['quality', '--lake', lakeDir, '--report', file]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(existsSync(file)).toBe(true);
     const html = readFileSync(file, 'utf8');
     for (const id of ['summary', 'layers', 'quarantine', 'reconciliation', 'trends', 'profiles', 'tables']) {

@@ -71,7 +71,12 @@ describe('row-level kinds', () => {
 
   it('relationship finds facts without their dimension row', async () => {
     const r = await one({ kind: 'relationship', name: 'user_known', severity: 'error', column: 'usr', to: 'dim.user', field: 'usr' });
-    expect(r).toMatchObject({ passed: false, observed: 2, failingRows: 2, sample: ['5', '5'] });
+    // Two rows point at user 3, which dim_user lacks: the sample names the missing key.
+    expect(r).toMatchObject({ passed: false, observed: 2, failingRows: 2, total: 6, sample: ['3'], threshold: '= 0 rows missing from dim.user' });
+    const tolerant = await one({ kind: 'relationship', name: 'user_known', severity: 'error', column: 'usr', to: 'dim.user', field: 'usr', mostly: 0.6 });
+    expect(tolerant).toMatchObject({ passed: true, failingRows: 2, threshold: '<= 2 rows (mostly 0.6)' });
+    const filtered = await one({ kind: 'relationship', name: 'user_known', severity: 'error', column: 'usr', to: 'dim.user', field: 'usr', where: { column: 'kind', equals: 'view' } });
+    expect(filtered).toMatchObject({ passed: false, failingRows: 1, total: 3 });
   });
 });
 
