@@ -92,11 +92,18 @@ export function parseTimestamp(value: string): Date {
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|FLOAT|DOUBLE|DECIMAL)/;
 const INTEGER = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/;
 
-/** 64-bit integers arrive as text to keep precision; those that fit a JS number print as numbers. */
+/**
+ * 64-bit integers arrive as text to keep precision; those that fit a JS number print as numbers.
+ * Top-level maps arrive as `{ key, value }` entry lists; they print as JSON objects (keys as text),
+ * as other engines show them.
+ */
 function safeIntegers(row: Record<string, unknown>, types: ReadonlyMap<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
-    out[key] = typeof value === 'string' && INTEGER.test(types.get(key) ?? '') && Number.isSafeInteger(Number(value)) ? Number(value) : value;
+    const type = types.get(key) ?? '';
+    if (typeof value === 'string' && INTEGER.test(type) && Number.isSafeInteger(Number(value))) out[key] = Number(value);
+    else if (type.startsWith('MAP(') && Array.isArray(value)) out[key] = Object.fromEntries(value.map((e: { key: unknown; value: unknown }) => [String(e.key), e.value]));
+    else out[key] = value;
   }
   return out;
 }

@@ -139,6 +139,15 @@ describe('clicklake delta cat', () => {
       for (const line of partitioned.stdout.trim().split('\n')) expect(JSON.parse(line).bool).toBe(true);
     });
 
+    it('prints nested types: structs and maps as JSON objects, arrays as lists', async () => {
+      const result = await runCli(['delta', 'cat', corpus('dat-nested_types'), '--json', '--limit', '3']);
+      expect(result.code, result.stderr).toBe(0);
+      const rows = result.stdout.trim().split('\n').map((l) => JSON.parse(l)).sort((a, b) => a.pk - b.pk);
+      expect(rows[2]).toEqual({ pk: 2, struct: { float64: 2, bool: true }, array: [0, 1, 2], map: { '0': 0, '1': 1 } });
+      const text = await runCli(['delta', 'cat', corpus('dat-nested_types'), '--limit', '3']);
+      expect(text.stdout).toContain('{"0":0,"1":1}');
+    });
+
     it('refuses catalog-managed tables', async () => {
       const result = await runCli(['delta', 'cat', corpus('dlt-catalog-owned-preview')]);
       expect(result.code).not.toBe(0);
