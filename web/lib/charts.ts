@@ -37,8 +37,9 @@ export function xyOption(p: Palette, categories: string[], series: SeriesSpec[],
     type: 'category' as const,
     data: categories,
     ...axisStyle(p),
-    // Few categories: show every label (truncated); many (dates): let ECharts thin them out.
-    axisLabel: { color: p.muted, rotate: opts.rotate ?? 0, interval: categories.length <= 16 ? 0 : 'auto', hideOverlap: categories.length > 16, width: 110, overflow: 'truncate' as const },
+    // Few categories: try every label (truncated); many (dates): let ECharts thin them out. Labels
+    // that would still collide (a phone-width chart) are dropped rather than drawn over each other.
+    axisLabel: { color: p.muted, rotate: opts.rotate ?? 0, interval: categories.length <= 16 ? 0 : 'auto', hideOverlap: true, width: 110, overflow: 'truncate' as const },
     inverse: opts.horizontal ? true : undefined,
   };
   return {

@@ -40,7 +40,8 @@ function funnelOption(p: Palette, steps: FunnelResponse['steps'], key: 'sessions
         sort: 'none',
         top: 16,
         bottom: 8,
-        minSize: '10%',
+        // Narrow steps stay wide enough to carry their label; the label gives the exact share.
+        minSize: '28%',
         label: { show: true, position: 'inside', color: '#fff', lineHeight: 16, formatter: (x: unknown) => { const it = x as { name: string; value: number }; return `${it.name}\n${compact(it.value)} · ${pct(it.value / top)}`; } },
         data: steps.map((s) => ({ name: s.step, value: Number(s[key] ?? 0) })),
       },
@@ -90,13 +91,13 @@ function Funnel({ data, by, setBy }: { data: FunnelResponse; by: string; setBy: 
           wide
           title={`Conversion by ${by}`}
           table={tableOf(groups, ['name', 'views', 'carts', 'purchases', 'viewToCart', 'cartToPurchase', 'conversion'])}
-          height={360}
+          height={Math.max(300, groups.length * 34 + 60)}
           option={(p) =>
             xyOption(p, groups.map((g) => g.name), [
               { name: 'View → cart', values: groups.map((g) => g.viewToCart), format: 'pct' },
               { name: 'Cart → purchase', values: groups.map((g) => g.cartToPurchase), format: 'pct' },
-              { name: 'View → purchase', values: groups.map((g) => g.conversion), format: 'pct', kind: 'line' },
-            ], { rotate: 30 })
+              { name: 'View → purchase', values: groups.map((g) => g.conversion), format: 'pct' },
+            ], { horizontal: true })
           }
         />
         <Chart
