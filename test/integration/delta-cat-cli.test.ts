@@ -148,6 +148,22 @@ describe('clicklake delta cat', () => {
       expect(text.stdout).toContain('{"0":0,"1":1}');
     });
 
+    it('prints valid JSON lines for each kind of foreign table (types, mapping, checkpoints, hints, DVs)', async () => {
+      const kinds = [
+        'dat-all_primitive_types', 'kgold-decimal-various-scale-precision', 'kgold-kernel-timestamp-int96', 'dat-timestamp_ntz',
+        'kgold-table-with-columnmapping-mode-id', 'kgold-multi-part-checkpoint', 'krs-v2-checkpoints-parquet-with-sidecars',
+        'kgold-corrupted-last-checkpoint-kernel', 'drs-table_failed_last_checkpoint_update', 'kgold-dv-partitioned-with-checkpoint',
+        'kgold-data-reader-escaped-chars', 'krs-void-column',
+      ];
+      for (const entry of kinds) {
+        const result = await runCli(['delta', 'cat', corpus(entry), '--json', '--limit', '5']);
+        expect(result.code, `${entry}: ${result.stderr}`).toBe(0);
+        const lines = result.stdout.trim().split('\n').filter((l) => l !== '');
+        for (const line of lines) expect(() => JSON.parse(line), `${entry}: ${line}`).not.toThrow();
+        expect(result.stderr, entry).toMatch(new RegExp(`^version \\d+: ${lines.length} rows?; files scanned \\d+/\\d+`));
+      }
+    }, 60_000);
+
     it('refuses catalog-managed tables', async () => {
       const result = await runCli(['delta', 'cat', corpus('dlt-catalog-owned-preview')]);
       expect(result.code).not.toBe(0);
