@@ -30,3 +30,14 @@ export class ProfileInputError extends GenerateError {
     this.name = 'ProfileInputError';
   }
 }
+
+/** The output file cannot be created or written; names the file. */
+export class GenerateOutputError extends GenerateError {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`cannot write ${file}: ${reason}`);
+    this.name = 'GenerateOutputError';
+  }
+}

@@ -6,7 +6,7 @@
  * and identical whatever the number of threads). Optional fault injection writes a manifest
  * beside the output; Parquet output is the CSV converted by DuckDB.
  */
-import { createWriteStream, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
@@ -16,7 +16,7 @@ import { reference } from './assets.js';
 import { addMonths, parseMonth } from './calendar.js';
 import { buildCatalog, type Catalog } from './catalog.js';
 import type { ChunkContext } from './chunk.js';
-import { GenerateOptionError } from './errors.js';
+import { GenerateOptionError, GenerateOutputError } from './errors.js';
 import { FAULT_KINDS, type FaultKind, type FaultRecord } from './faults.js';
 import { csvToParquet } from './parquet.js';
 import { buildPlan } from './plan.js';
@@ -89,11 +89,23 @@ export async function generate(options: GenerateOptions, effects: Effects = sile
   const catalog = share(buildCatalog(seed, firstTargets.products, firstTargets.categoryIds, firstTargets.brands, firstTargets.events));
 
   const csvPath = format === 'parquet' ? `${options.out}.tmp-${process.pid}.csv` : options.out;
-  const file = createWriteStream(csvPath, { highWaterMark: 1 << 22 });
+  // Opened here, synchronously, so a bad path fails at once with the file's name.
+  let fd: number;
+  try {
+    fd = openSync(csvPath, 'w');
+  } catch (error) {
+    throw new GenerateOutputError(csvPath, (error as Error).message);
+  }
+  const file = createWriteStream('', { fd, highWaterMark: 1 << 22 });
   const gzip = format === 'csv.gz' ? createGzip({ level: 6 }) : undefined;
   if (gzip) gzip.pipe(file);
   const sink: Writable = gzip ?? file;
+  let streamError: Error | undefined;
+  const onError = (error: Error) => (streamError ??= new GenerateOutputError(csvPath, error.message));
+  file.on('error', onError);
+  gzip?.on('error', onError);
   const write = async (bytes: Uint8Array) => {
+    if (streamError) throw streamError;
     if (!sink.write(bytes)) await once(sink, 'drain');
   };
   const progress = effects.progress('generate', totalEvents);
@@ -127,6 +139,7 @@ export async function generate(options: GenerateOptions, effects: Effects = sile
     }
     sink.end();
     await once(file, 'close');
+    if (streamError) throw streamError;
   } catch (error) {
     file.destroy();
     rmSync(csvPath, { force: true });

@@ -74,5 +74,9 @@ describe('output formats', () => {
     expect(month.stderr).toMatch(/--month "2019-13"/);
     const missing = await runCli(['generate', '--profile', join(dir, 'nope.csv')]);
     expect(missing.stderr).toMatch(/nope\.csv/);
+    const unwritable = await runCli(['generate', '--out', join(dir, 'no', 'such', 'dir.csv'), '--events', '1000', '--quiet']);
+    expect(unwritable.code).not.toBe(0);
+    expect(unwritable.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unwritable.stderr).toMatch(/cannot write .*dir\.csv/);
   }, 30_000);
 });
