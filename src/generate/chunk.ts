@@ -159,7 +159,8 @@ export function generateChunk(ctx: ChunkContext, t0: number, t1: number): ChunkR
     size += (90 + catalog.lineStart[p + 1]! - catalog.lineStart[p]!) * (1 + (ev.extra[i]! & 63));
     if (fault[i]! >= 0) size += 200;
   }
-  const out = Buffer.allocUnsafe(size + 1024);
+  // Never from the shared small-buffer pool: the bytes are transferred to the main thread.
+  const out = Buffer.allocUnsafeSlow(size + 1024);
   let pos = 0;
   let lines = 0;
   let natural = 0;
