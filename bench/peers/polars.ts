@@ -2,8 +2,8 @@
  * The Polars peer of `bench peers`: the pipeline's core work written the way a competent engineer
  * would with nodejs-polars' lazy API, run in its own process so it starts cold. It parses and types
  * the CSV, drops the rows clicklake would quarantine (same rules as silver/typed_batch.sql),
- * removes exact duplicates (a day at a time, as clicklake does), and writes the clean events, one row per session, `kpi_daily` and
- * `product_performance` as Parquet. No Delta log, lineage, quarantine table or quality results:
+ * removes exact duplicates (a day at a time, as clicklake does), and writes the clean events, one
+ * row per session, `kpi_daily` and `product_performance` as Parquet. No Delta log, lineage, quarantine table or quality results:
  * less work than clicklake, on purpose, so the comparison flatters the peer rather than us.
  *
  * Usage: node dist/bench/peers/polars.js CSV OUT_DIR   (prints one JSON line: rows and outputs)
