@@ -67,6 +67,7 @@ function treemapOption(p: Palette, rows: ProductsResponse['hierarchy']): ECharts
         leafDepth: 2,
         drillDownIcon: '',
         breadcrumb: { show: false },
+        nodeClick: false,
         label: { show: true, formatter: '{b}', overflow: 'truncate' },
         upperLabel: { show: true, height: 20, color: '#fff' },
         levels: [{ itemStyle: { borderWidth: 2, gapWidth: 2, borderColor: p.background } }, { itemStyle: { gapWidth: 1 } }, {}],
