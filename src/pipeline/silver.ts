@@ -39,6 +39,18 @@ function inDays(days: readonly string[]): Predicate {
   return { op: 'in', column: 'event_date', values: days.map((text) => ({ kind: 'string', text })), negated: false };
 }
 
+/** Batches above this many rows are deduplicated day by day (see promoteBatch). */
+export const DEDUPE_BY_DAY_ABOVE = 2_000_000;
+
+/** Registers `silver_existing_days`: current Silver on the given days, files pruned by partition. */
+async function existingOn(ctx: StepContext, days: readonly string[]): Promise<void> {
+  await ctx.lake.viewOrEmpty('silver_existing', TABLES.silverEvents, EMPTY_SILVER, { predicate: inDays(days) });
+  const list = days.length > 0 ? `[${days.map((d) => quoteString(d)).join(', ')}]` : '[]::VARCHAR[]';
+  await ctx.session.run(
+    `CREATE OR REPLACE TEMP VIEW silver_existing_days AS SELECT * FROM silver_existing WHERE event_date IN (SELECT unnest(${list})::DATE)`,
+  );
+}
+
 export function silverAppId(batchId: string): string {
   return `silver:${batchId}`;
 }
@@ -94,22 +106,23 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
   });
 
   const bronzeRows = Number(await session.scalar('SELECT count(*) FROM bronze_batch'));
+  // A large batch is deduplicated one day at a time: exact duplicates share their timestamp, so
+  // per-day groups are exact, and each GROUP BY then holds a day instead of the whole file (a month
+  // in one GROUP BY runs out of a 3 GB memory limit). Each day is its own append, with the batch's
+  // app transaction at version day-index + 1, so a resumed run skips the days already written.
+  const byDay = bronzeRows > (ctx.dedupeByDayAbove ?? DEDUPE_BY_DAY_ABOVE);
   // Duplicates of earlier batches can only sit on the same days, so Silver is pruned to the days
-  // the batch's text timestamps name (a superset of its valid days); a first batch compares with
-  // nothing and skips the scan.
-  const days = lake.exists(TABLES.silverEvents)
-    ? (
-        await session.all<{ d: string }>(
-          `SELECT DISTINCT strftime(try_cast(left(event_time, 10) AS DATE), '%Y-%m-%d') AS d FROM bronze_batch ` +
-            `WHERE try_cast(left(event_time, 10) AS DATE) IS NOT NULL`,
-        )
-      ).map((r) => r.d)
-    : [];
-  await lake.viewOrEmpty('silver_existing', TABLES.silverEvents, EMPTY_SILVER, { predicate: inDays(days) });
-  await session.run(
-    `CREATE OR REPLACE TEMP VIEW silver_existing_days AS SELECT * FROM silver_existing WHERE event_date IN ` +
-      `(SELECT unnest(${days.length > 0 ? `[${days.map((d) => quoteString(d)).join(', ')}]` : '[]::VARCHAR[]'})::DATE)`,
-  );
+  // the batch's text timestamps name (a superset of its valid days); a first small batch compares
+  // with nothing and skips the scan.
+  const days =
+    byDay || lake.exists(TABLES.silverEvents)
+      ? (
+          await session.all<{ d: string }>(
+            `SELECT DISTINCT strftime(try_cast(left(event_time, 10) AS DATE), '%Y-%m-%d') AS d FROM bronze_batch ` +
+              `WHERE try_cast(left(event_time, 10) AS DATE) IS NOT NULL ORDER BY d`,
+          )
+        ).map((r) => r.d)
+      : [];
 
   const verdict = await ctx.quality({
     session,
@@ -123,11 +136,28 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
 
   tick();
   const common = { txn, operationParameters: { batchId, runId: ctx.runId } };
-  const written = await lake.append(TABLES.silverEvents, modelSql('silver', 'events'), {
-    ...common,
-    partitionBy: ['event_date'],
-    description: 'Typed, deduplicated clickstream events; partitioned by event_date (UTC).',
-  });
+  const eventsOptions = { partitionBy: ['event_date'], description: 'Typed, deduplicated clickstream events; partitioned by event_date (UTC).' };
+  const written = { rows: 0, complete: true };
+  const slices = byDay ? days.map((day, i) => ({ day, version: i + 1 })) : [{ day: undefined, version: txn.version }];
+  for (const { day, version } of slices) {
+    if (day !== undefined) {
+      await session.run(
+        `CREATE OR REPLACE TEMP VIEW bronze_batch AS SELECT * FROM bronze_all WHERE _batch_id = ${batchLiteral} ` +
+          `AND left(event_time, 10) = ${quoteString(day)}`,
+      );
+    }
+    await existingOn(ctx, day !== undefined ? [day] : days);
+    const result = await lake.append(TABLES.silverEvents, modelSql('silver', 'events'), {
+      ...eventsOptions,
+      txn: { appId: txn.appId, version },
+      operationParameters: { batchId, runId: ctx.runId, ...(day !== undefined ? { day } : {}) },
+    });
+    written.rows += result.rowsWritten;
+    written.complete &&= result.version !== null;
+  }
+  if (byDay) {
+    await session.run(`CREATE OR REPLACE TEMP VIEW bronze_batch AS SELECT * FROM bronze_all WHERE _batch_id = ${batchLiteral}`);
+  }
   tick();
   const rejected = await lake.append(TABLES.silverQuarantine, modelSql('silver', 'quarantine'), {
     ...common,
@@ -147,11 +177,11 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
   const duplicates = bronzeRows - silverRows - quarantined;
   const balanced =
     duplicates >= 0 &&
-    (written.version === null || written.rowsWritten === silverRows) &&
+    (!written.complete || written.rows === silverRows) &&
     (rejected.version === null || rejected.rowsWritten === quarantined);
   if (!balanced) {
     throw new ReconciliationError(
-      `batch ${batchId} does not reconcile: bronze ${bronzeRows} rows, silver ${silverRows} (written ${written.rowsWritten}), ` +
+      `batch ${batchId} does not reconcile: bronze ${bronzeRows} rows, silver ${silverRows} (written ${written.rows}), ` +
         `quarantined ${quarantined} (written ${rejected.rowsWritten})`,
     );
   }
