@@ -104,7 +104,7 @@ async function judge(lake: Lake, check: BatchCheck, subjects: Subject[], config:
   }
   await recordResults(lake, results);
   for (const r of results.filter((x) => !x.passed && x.severity === 'warn')) {
-    effects.log(`quality warning: ${r.table} ${r.expectation}: observed ${r.observed}, threshold ${r.threshold}`);
+    effects.log(`quality warn: ${r.table} ${r.expectation}: observed ${r.observed}, threshold ${r.threshold}`);
   }
   const failed = results.filter((r) => !r.passed && r.severity === 'error');
   if (failed.length === 0) return { promote: true };
