@@ -16,8 +16,8 @@ export interface StepContext {
   /** Scratch folder for staging files; removed by the runner. */
   stagingDir: string;
   quality: QualityHook;
-  /** Batches with more rows are deduplicated day by day (default: silver.ts DEDUPE_BY_DAY_ABOVE). */
-  dedupeByDayAbove?: number;
+  /** Silver batches and Gold day tables with more rows are processed one day at a time (default 2,000,000). */
+  dayByDayAbove?: number;
 }
 
 /** Table names, as users see them (`layer.name`). */

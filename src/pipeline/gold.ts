@@ -9,7 +9,7 @@
  * number it has absorbed (ops.reconciliation.silver_seq), so a run interrupted half way through
  * Gold finishes the remaining tables on the next run.
  */
-import { quoteIdent } from '../engine/session.js';
+import { quoteIdent, quoteString } from '../engine/session.js';
 import { modelSql } from './models.js';
 import { PromotionStoppedError } from './errors.js';
 import { GOLD_TABLES, TABLES, secondsSince, type GoldTable, type StepContext } from './context.js';
@@ -163,6 +163,10 @@ async function writeGoldTable(ctx: StepContext, table: GoldTable, days: string[]
     description: plan.description,
   };
   const strategy = plan.strategy;
+  if (strategy.kind === 'replaceDays' && days.length > 1) {
+    const rows = Number(await session.scalar('SELECT count(*) FROM silver_for_days'));
+    if (rows > (ctx.dayByDayAbove ?? DAY_BY_DAY_ABOVE)) return replaceDayByDay(ctx, name, relation, days, options);
+  }
   const partitionBy = strategy.kind === 'replaceDays' ? ['event_date'] : undefined;
   // The first write creates the table, whatever the strategy.
   if (!lake.exists(name)) return lake.append(name, select, { ...options, partitionBy });
@@ -173,4 +177,49 @@ async function writeGoldTable(ctx: StepContext, table: GoldTable, days: string[]
     partitionBy,
     replaceWhere: { partitions: days.map((day) => ({ event_date: day })) },
   });
+}
+
+/** Day tables with more rows than this are written one day per commit (bounded memory). */
+const DAY_BY_DAY_ABOVE = 2_000_000;
+
+/**
+ * Writes a day-partitioned table one day at a time: each day replaces exactly its partition, so
+ * a run interrupted half way is repaired by the next one, and only the last day's commit records
+ * the `gold` app transaction that marks the table as up to date.
+ */
+async function replaceDayByDay(
+  ctx: StepContext,
+  name: string,
+  relation: string,
+  days: readonly string[],
+  options: { txn: { appId: string; version: number }; operationParameters: Record<string, unknown>; description: string },
+): Promise<WriteResult> {
+  const { lake, session } = ctx;
+  const total: WriteResult = { version: null, filesAdded: 0, filesRemoved: 0, rowsWritten: 0, bytesWritten: 0 };
+  const select = `SELECT * FROM ${quoteIdent(relation)}`;
+  try {
+    for (const [i, day] of days.entries()) {
+      await session.run(`CREATE OR REPLACE TEMP VIEW silver_for_days AS SELECT * FROM silver_events WHERE event_date = ${quoteString(day)}::DATE`);
+      const last = i === days.length - 1;
+      const dayOptions = {
+        ...(last ? { txn: options.txn } : {}),
+        operationParameters: { ...options.operationParameters, day },
+        description: options.description,
+        partitionBy: ['event_date'],
+      };
+      const result = lake.exists(name)
+        ? await lake.overwrite(name, select, { ...dayOptions, replaceWhere: { partitions: [{ event_date: day }] } })
+        : await lake.append(name, select, dayOptions);
+      total.version = result.version;
+      total.filesAdded += result.filesAdded;
+      total.filesRemoved += result.filesRemoved;
+      total.rowsWritten += result.rowsWritten;
+      total.bytesWritten += result.bytesWritten;
+    }
+  } finally {
+    await session.run(
+      'CREATE OR REPLACE TEMP VIEW silver_for_days AS SELECT * FROM silver_events WHERE event_date IN (SELECT event_date FROM touched_dates)',
+    );
+  }
+  return total;
 }

@@ -35,8 +35,8 @@ export interface RunOptions {
   threads?: number;
   /** DuckDB memory_limit, e.g. '3GB' (the default: peak RSS lands a little above it). */
   memoryLimit?: string;
-  /** Silver deduplicates batches with more rows day by day (bounded memory); default 2,000,000. */
-  dedupeByDayAbove?: number;
+  /** Silver batches and Gold day tables with more rows are processed day by day (bounded memory); default 2,000,000. */
+  dayByDayAbove?: number;
 }
 
 export interface StepMetric {
@@ -80,7 +80,7 @@ export async function runPipeline(options: RunOptions): Promise<RunReport> {
   const clock = performance.now();
   const runId = `${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomUUID().slice(0, 8)}`;
   const lake = new Lake(options.lakeDir, session);
-  const ctx: StepContext = { session, lake, effects, runId, stagingDir, quality: options.quality ?? gate!, dedupeByDayAbove: options.dedupeByDayAbove };
+  const ctx: StepContext = { session, lake, effects, runId, stagingDir, quality: options.quality ?? gate!, dayByDayAbove: options.dayByDayAbove };
   const report: RunReport = {
     runId,
     startedAt,

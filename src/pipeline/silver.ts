@@ -110,7 +110,7 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
   // per-day groups are exact, and each GROUP BY then holds a day instead of the whole file (a month
   // in one GROUP BY runs out of a 3 GB memory limit). Each day is its own append, with the batch's
   // app transaction at version day-index + 1, so a resumed run skips the days already written.
-  const byDay = bronzeRows > (ctx.dedupeByDayAbove ?? DEDUPE_BY_DAY_ABOVE);
+  const byDay = bronzeRows > (ctx.dayByDayAbove ?? DEDUPE_BY_DAY_ABOVE);
   // Duplicates of earlier batches can only sit on the same days, so Silver is pruned to the days
   // the batch's text timestamps name (a superset of its valid days); a first small batch compares
   // with nothing and skips the scan.

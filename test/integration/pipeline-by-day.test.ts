@@ -1,5 +1,6 @@
-// Large batches are deduplicated one day at a time (bounded memory). Forcing that path on a
-// generated month with faults and duplicates must give the same Silver and Gold as one GROUP BY.
+// Large batches are deduplicated, and large day tables written, one day at a time (bounded
+// memory). Forcing that path on a generated month with faults and duplicates must give the same
+// Silver and Gold as one GROUP BY and one write.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
@@ -19,7 +20,7 @@ describe('Silver deduplication day by day', () => {
     const gen = await runCli(['generate', '--out', file, '--events', '15000', '--seed', '11', '--faults', '0.003', '--threads', '0']);
     expect(gen.code, gen.stderr).toBe(0);
     const whole = await runPipeline({ lakeDir: join(dir, 'whole'), inputs: [file], threads: 1 });
-    const byDay = await runPipeline({ lakeDir: join(dir, 'by-day'), inputs: [file], threads: 1, dedupeByDayAbove: 0 });
+    const byDay = await runPipeline({ lakeDir: join(dir, 'by-day'), inputs: [file], threads: 1, dayByDayAbove: 0 });
     expect([whole.status, byDay.status]).toEqual(['succeeded', 'succeeded']);
     expect(byDay.silver).toMatchObject([{ bronzeRows: whole.silver[0]!.bronzeRows, silverRows: whole.silver[0]!.silverRows, quarantined: whole.silver[0]!.quarantined, duplicates: whole.silver[0]!.duplicates, balanced: true }]);
     expect(whole.silver[0]!.duplicates).toBeGreaterThan(0);
