@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- dashboard [--lake DIR] [--events N]`: how fast the dashboard answers. Per page,
+ * `npm run bench -- dashboard [--lake DIR] [--events N] [--runs N]`: how fast the dashboard answers. Per page,
  * the API calls it makes, timed over real HTTP with result memoisation off (the SQL itself) and on
  * (what a repeat visitor gets), reported as p50/p95; then each page in headless Chromium, timed
  * from navigation until every chart has drawn. Figures are printed, never asserted. Without --lake
@@ -18,8 +18,8 @@ import type { BenchResult, BenchSuite, Figure } from './index.js';
 
 const CLI = fileURLToPath(new URL('../src/cli/index.js', import.meta.url));
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const API_RUNS = 20;
-const PAGE_RUNS = 5;
+let API_RUNS = 20;
+let PAGE_RUNS = 5;
 
 function cli(args: string[]): void {
   const result = spawnSync(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
@@ -125,6 +125,12 @@ async function timePages(server: RunningServer, pages: string[], figures: Record
 
 export async function run(args: string[] = []): Promise<BenchResult> {
   const figures: Record<string, Figure> = {};
+  // Fewer runs for big lakes, where one uncached funnel takes seconds.
+  const runs = option(args, '--runs');
+  if (runs) {
+    API_RUNS = Math.max(1, Number(runs));
+    PAGE_RUNS = Math.max(1, Math.min(5, Number(runs)));
+  }
   let lakeDir = option(args, '--lake');
   let temp: string | undefined;
   if (!lakeDir) {
@@ -168,7 +174,7 @@ export async function run(args: string[] = []): Promise<BenchResult> {
 
 export const dashboardSuite: BenchSuite = {
   name: 'dashboard',
-  describe: 'API p50/p95 per page (SQL and memoised) and page render time in Chromium [--lake DIR] [--events N]',
+  describe: 'API p50/p95 per page (SQL and memoised) and page render time in Chromium [--lake DIR] [--events N] [--runs N]',
   run,
 };
 
