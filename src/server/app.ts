@@ -66,18 +66,24 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
 
   let closing = false;
   let warmTimer: ReturnType<typeof setTimeout> | undefined;
+  const publish = () => catalog.emit('published', catalog.stamp);
   if (options.warm ?? options.cache ?? true) {
-    // A pipeline run commits table after table; wait for a quiet moment before recomputing.
-    const warm = (delayMs: number) => {
+    // A pipeline run commits table after table; wait for a quiet moment before recomputing, then
+    // tell open pages, whose refetch then finds the answers ready.
+    const warm = (delayMs: number, announce: boolean) => {
       clearTimeout(warmTimer);
       warmTimer = setTimeout(() => {
         if (closing) return;
-        warmDefaults(app, () => closing).catch((error: unknown) => app.log.warn({ err: error }, 'could not precompute the default views'));
+        warmDefaults(app, () => closing)
+          .catch((error: unknown) => app.log.warn({ err: error }, 'could not precompute the default views'))
+          .finally(() => announce && !closing && publish());
       }, delayMs);
       warmTimer.unref();
     };
-    catalog.on('change', () => warm(WARM_QUIET_MS));
-    app.addHook('onReady', async () => warm(0));
+    catalog.on('change', () => warm(WARM_QUIET_MS, true));
+    app.addHook('onReady', async () => warm(0, false));
+  } else {
+    catalog.on('change', publish);
   }
 
   const watchMs = options.watchMs ?? 1000;

@@ -120,7 +120,8 @@ export function registerRoutes(app: FastifyInstance, catalog: Catalog): void {
     return memo('diff', [name, from, to], () => tableDiff(catalog, name, from, to));
   });
 
-  // Server-sent events: one 'versions' event now and one whenever a table gets a new version.
+  // Server-sent events: one 'versions' event now and one whenever new table versions are ready to
+  // read ('published': after the default views are recomputed, so the refetch it causes is instant).
   // Open streams are ended when the server closes, which would otherwise wait on them forever.
   const streams = new Set<ServerResponse>();
   app.addHook('preClose', async () => {
@@ -135,11 +136,11 @@ export function registerRoutes(app: FastifyInstance, catalog: Catalog): void {
     send();
     // A comment line every 20 s keeps proxies from closing an idle stream.
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 20_000);
-    catalog.on('change', send);
+    catalog.on('published', send);
     request.raw.on('close', () => {
       streams.delete(res);
       clearInterval(keepAlive);
-      catalog.off('change', send);
+      catalog.off('published', send);
     });
   });
 }
