@@ -45,7 +45,8 @@ function pieOption(p: Palette, items: { name: string; value: number | null }[], 
 
 function Users({ data }: { data: UsersResponse }) {
   const top = [...data.segments].sort((a, b) => Number(b.revenueShare ?? 0) - Number(a.revenueShare ?? 0))[0];
-  const weeks = [...new Set(data.cohorts.map((c) => c.cohortWeek))].sort();
+  // Newest first: the heatmap's y axis runs upwards, so the oldest cohort ends on top, as cohort tables read.
+  const weeks = [...new Set(data.cohorts.map((c) => c.cohortWeek))].sort().reverse();
   const maxOffset = Math.max(0, ...data.cohorts.map((c) => c.weekOffset));
   const offsets = Array.from({ length: maxOffset + 1 }, (_, i) => `week ${i}`);
   const week1 = data.cohorts.filter((c) => c.weekOffset === 1);
