@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runPipeline, type RunReport } from '../src/pipeline/runner.js';
+import { DEFAULT_MEMORY_LIMIT, runPipeline, type RunReport } from '../src/pipeline/runner.js';
 import type { Effects } from '../src/effects.js';
 import { DEFAULT_SEED, FULL_MONTH, ensureMonth, parseCount } from './lib/data.js';
 import type { BenchResult, BenchSuite, Figure } from './index.js';
@@ -41,7 +41,7 @@ async function run(args: string[]): Promise<BenchResult> {
   });
   const events = values.events ? parseCount(values.events, '--events') : FULL_MONTH;
   const file = values.file ?? ensureMonth(events, DEFAULT_SEED, (line) => console.log(line)).path;
-  const memoryLimit = values['memory-limit'] ?? '3GB';
+  const memoryLimit = values['memory-limit'] ?? DEFAULT_MEMORY_LIMIT;
   const threads = values.threads ? parseCount(values.threads, '--threads') : undefined;
   const lakeDir = mkdtempSync(join(tmpdir(), 'clicklake-bench-lake-'));
   console.log(`pipeline: ${file} (${(statSync(file).size / 2 ** 30).toFixed(2)} GB), memory_limit ${memoryLimit}`);

@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--lake <dir>', 'lakehouse folder (default: $CLICKLAKE_LAKE or ./lakehouse)')
     .option('--json', 'print the run report as JSON')
     .option('--threads <n>', 'DuckDB worker threads (default: all cores)')
-    .option('--memory-limit <size>', 'DuckDB memory limit, e.g. 3GB')
+    .option('--memory-limit <size>', 'DuckDB memory limit (default 2.5GB)')
     .action(async (paths: string[], options: RunCliOptions) => {
       const report = await runAndPrint(paths, options);
       if (report.status !== 'succeeded') throw new CliError(`run ${report.runId} failed: ${report.error ?? 'unknown error'}`);
