@@ -6,8 +6,9 @@
  * and identical whatever the number of threads). Optional fault injection writes a manifest
  * beside the output; Parquet output is the CSV converted by DuckDB.
  */
-import { createWriteStream, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
@@ -92,6 +93,8 @@ export async function generate(options: GenerateOptions, effects: Effects = sile
   // Opened here, synchronously, so a bad path fails at once with the file's name.
   let fd: number;
   try {
+    // The output's folder is created like `--out data/2019-Oct.csv` suggests.
+    mkdirSync(dirname(csvPath), { recursive: true });
     fd = openSync(csvPath, 'w');
   } catch (error) {
     throw new GenerateOutputError(csvPath, (error as Error).message);

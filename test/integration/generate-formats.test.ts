@@ -3,7 +3,7 @@
  * --profile reads any of them; bad options fail with one line naming the option.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -74,9 +74,20 @@ describe('output formats', () => {
     expect(month.stderr).toMatch(/--month "2019-13"/);
     const missing = await runCli(['generate', '--profile', join(dir, 'nope.csv')]);
     expect(missing.stderr).toMatch(/nope\.csv/);
-    const unwritable = await runCli(['generate', '--out', join(dir, 'no', 'such', 'dir.csv'), '--events', '1000', '--quiet']);
+    // A file where a folder should be: the output cannot be created.
+    writeFileSync(join(dir, 'plain-file'), '');
+    const unwritable = await runCli(['generate', '--out', join(dir, 'plain-file', 'dir.csv'), '--events', '1000', '--quiet']);
     expect(unwritable.code).not.toBe(0);
     expect(unwritable.stderr.trim().split('\n')).toHaveLength(1);
     expect(unwritable.stderr).toMatch(/cannot write .*dir\.csv/);
+  }, 30_000);
+
+  it('creates the output folder when it does not exist yet', async () => {
+    const nested = join(dir, 'new', 'folder', 'oct.csv');
+    const result = await runCli(['generate', '--out', nested, '--events', '1000', '--quiet']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(nested, 'utf8').split('\n')[0]).toBe(
+      'event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session',
+    );
   }, 30_000);
 });
