@@ -7,6 +7,7 @@
  * Evaluation is three-valued: `undefined` means "cannot tell from this information".
  */
 import type { PartitionValues } from './actions.js';
+import { compareDecimal, exactDecimal, exactInteger, isExactDecimal, type ExactDecimal } from './exact-number.js';
 import { parsePredicate, type Literal as ReaderLiteral, type Predicate as ReaderPredicate } from './predicate.js';
 import { deltaToDuckdb, type DeltaType } from './type-map.js';
 
@@ -66,8 +67,14 @@ export function predicateSql(
   return render(p);
 }
 
-/** Comparable form of a value of a Delta type, or undefined when it cannot be compared here. */
-function comparable(value: unknown, type: DeltaType): number | string | bigint | undefined {
+type Comparable = number | string | bigint | ExactDecimal;
+
+/**
+ * Comparable form of a value of a Delta type, or undefined when it cannot be compared here.
+ * Integers and decimals are exact: as doubles, ids above 2^53 would compare equal to their
+ * neighbours and stats would rule out files that hold the value.
+ */
+function comparable(value: unknown, type: DeltaType): Comparable | undefined {
   if (value === null || value === undefined) return undefined;
   if (type === 'timestamp' || type === 'timestamp_ntz') {
     const text = value instanceof Date ? value.toISOString() : String(value);
@@ -77,10 +84,9 @@ function comparable(value: unknown, type: DeltaType): number | string | bigint |
   }
   if (type === 'date') return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
   if (type === 'string') return String(value);
-  if (type === 'long' || type === 'integer' || type === 'short' || type === 'byte') {
-    try { return BigInt(String(value)); } catch { return undefined; }
-  }
-  if (type === 'double' || type === 'float' || (typeof type === 'string' && type.startsWith('decimal('))) {
+  if (type === 'long' || type === 'integer' || type === 'short' || type === 'byte') return exactInteger(value);
+  if (typeof type === 'string' && type.startsWith('decimal(')) return exactDecimal(value);
+  if (type === 'double' || type === 'float') {
     const n = Number(value);
     return Number.isFinite(n) ? n : undefined;
   }
@@ -88,7 +94,8 @@ function comparable(value: unknown, type: DeltaType): number | string | bigint |
   return undefined;
 }
 
-function compare(a: number | string | bigint, b: number | string | bigint): number {
+function compare(a: Comparable, b: Comparable): number {
+  if (isExactDecimal(a) || isExactDecimal(b)) return isExactDecimal(a) && isExactDecimal(b) ? compareDecimal(a, b) : 0;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

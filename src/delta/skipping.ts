@@ -7,6 +7,7 @@
  * row matches" composes exactly.
  */
 import { physicalName, type ColumnMappingMode } from './column-mapping.js';
+import { compareDecimal, exactDecimal, exactInteger, isExactDecimal, type ExactDecimal } from './exact-number.js';
 import { partitionValueText, type PartitionValue } from './partition-values.js';
 import { toNnf, type CompareOp, type Literal, type Predicate } from './predicate.js';
 import type { DataType, StructField, StructType } from './schema.js';
@@ -19,7 +20,7 @@ export interface SkippingContext {
   columnMapping: ColumnMappingMode;
 }
 
-type Comparable = number | string | boolean;
+type Comparable = number | string | boolean | bigint | ExactDecimal;
 
 /** Files that may match, in their original order. */
 export function pruneFiles<T extends LiveFile>(files: readonly T[], predicate: Predicate, ctx: SkippingContext): T[] {
@@ -41,12 +42,18 @@ export function mayMatch(p: Predicate, file: LiveFile, ctx: SkippingContext): bo
   return statsMatch(p, file, field, ctx.columnMapping);
 }
 
-/** Orders values of a type: numbers for numeric, date and timestamp types; strings; booleans. */
+/**
+ * Orders values of a type: exact integers for integral types and exact decimals for decimal (a
+ * double would merge neighbouring ids above 2^53), numbers for floating, date and timestamp
+ * types; strings; booleans.
+ */
 export function comparable(value: unknown, type: DataType): Comparable | undefined {
   if (value === null || value === undefined) return undefined;
   const kind = typeof type === 'string' ? type : type.type;
   switch (kind) {
-    case 'byte': case 'short': case 'integer': case 'long': case 'float': case 'double': case 'decimal': {
+    case 'byte': case 'short': case 'integer': case 'long': return exactInteger(value);
+    case 'decimal': return exactDecimal(value);
+    case 'float': case 'double': {
       const n = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : typeof value === 'string' ? Number(value) : NaN;
       return Number.isNaN(n) ? undefined : n;
     }
@@ -80,6 +87,7 @@ function literalValue(lit: Literal, type: DataType): Comparable | undefined {
 }
 
 function compare(a: Comparable, b: Comparable): number {
+  if (isExactDecimal(a) || isExactDecimal(b)) return isExactDecimal(a) && isExactDecimal(b) ? compareDecimal(a, b) : 0;
   return a < b ? -1 : a > b ? 1 : 0;
 }
 

@@ -1,8 +1,10 @@
 /**
  * Per-file statistics (`add.stats`): record count and per-column min, max and null count, nested
  * like the schema and keyed by physical column names. Stats only ever prune files; they are never
- * read as data, and malformed stats are dropped (the file is then simply always scanned).
+ * read as data, and malformed stats are dropped (the file is then simply always scanned). Bounds a
+ * double would round (longs above 2^53, long decimals) are kept as their exact text.
  */
+import { parseJsonExact } from './exact-number.js';
 
 export interface FileStats {
   numRecords?: number;
@@ -21,7 +23,7 @@ export function parseStats(json: string | null | undefined): FileStats | undefin
   if (json === null || json === undefined || json === '') return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(json);
+    value = parseJsonExact(json);
   } catch {
     return undefined;
   }
