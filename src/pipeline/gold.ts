@@ -23,14 +23,13 @@ type Strategy =
   | { kind: 'rewrite' };
 
 /** How each table is written, and the Gold views it reads (refreshed before it runs). */
-const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; allKeys?: [scope: string, column: string]; description: string }> = {
+const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; description: string }> = {
   fact_events: { strategy: { kind: 'replaceDays' }, description: 'One row per event, keyed to the dimensions; partitioned by event_date.' },
   fact_sessions: { strategy: { kind: 'merge', keys: ['session_id'] }, description: 'One row per session: span, events by type, revenue, funnel stage.' },
   dim_date: { strategy: { kind: 'merge', keys: ['date_key'] }, description: 'Calendar attributes of each day with events.' },
-  // Rewritten whole rather than merged: category ids exceed 2^53, and the writer's merge prunes
-  // files by key stats parsed as JS numbers, so it misses matching rows (duplicate keys result).
-  // The table is small (hundreds to thousands of rows), so a rewrite costs one grouped scan.
-  dim_category: { strategy: { kind: 'rewrite' }, allKeys: ['silver_for_categories', 'category_id'], description: 'Categories with their code split into levels.' },
+  // Category ids exceed 2^53; the writer prunes merge candidates by exact key stats, so they merge
+  // like any other key.
+  dim_category: { strategy: { kind: 'merge', keys: ['category_id'] }, description: 'Categories with their code split into levels.' },
   dim_brand: { strategy: { kind: 'merge', keys: ['brand'] }, description: 'Brands and their activity.' },
   dim_product: { strategy: { kind: 'merge', keys: ['product_id'] }, description: 'Products: latest category, brand, price; activity.' },
   dim_user: { strategy: { kind: 'merge', keys: ['user_id'] }, description: 'Users: first and last seen, sessions, purchases, revenue.' },
@@ -138,10 +137,6 @@ async function writeGoldTable(ctx: StepContext, table: GoldTable, days: string[]
   const plan = PLAN[table];
   for (const input of plan.reads ?? []) {
     await lake.view(`gold_${input}`, goldTableName(input));
-  }
-  if (plan.allKeys) {
-    const [scope, column] = plan.allKeys;
-    await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(scope)} AS SELECT * FROM silver_events WHERE ${quoteIdent(column)} IS NOT NULL`);
   }
   const relation = `gold_batch_${table}`;
   await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(relation)} AS ${modelSql('gold', table)}`);

@@ -1,5 +1,5 @@
 -- gold.dim_category: one row per category id with its code split into levels (the latest code
--- seen wins, ties broken by the code). Inputs: silver_for_categories (Silver events of every category).
+-- seen wins, ties broken by the code). Inputs: silver_for_categories (Silver events of the categories this run recomputes).
 with events as (
     select * from silver_for_categories
 ),
