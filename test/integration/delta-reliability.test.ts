@@ -109,14 +109,20 @@ describe.skipIf(!built)('Delta writer reliability', () => {
     const rows = 20000;
     const batches = 12;
     const reader = new DuckDbParquetReader(session);
-    // Pseudo-random but reproducible kill delays.
+    // Pseudo-random but reproducible kill delays, counted from the round's first new commit so
+    // the kill lands inside a later write whatever the machine's speed (a fixed delay from spawn
+    // can outlast the whole run on a quiet machine).
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     let kills = 0;
     for (let round = 0; round < 8; round++) {
       const { child, done } = run('batch-worker.mjs', [dir, '0', String(batches), String(rows)]);
-      const delay = 150 + Math.floor(random() * 900);
-      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      let timer: NodeJS.Timeout | undefined;
+      child.stdout!.on('data', (chunk: Buffer) => {
+        if (timer === undefined && chunk.toString().includes('committed')) {
+          timer = setTimeout(() => child.kill('SIGKILL'), Math.floor(random() * 60));
+        }
+      });
       const result = await done;
       clearTimeout(timer);
       if (result.signal === 'SIGKILL') kills++;
