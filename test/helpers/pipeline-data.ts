@@ -3,11 +3,9 @@
  * file with one line per kind of fault, an independent computation of daily figures straight from
  * CSV text (no DuckDB, no SQL), and the independent Delta validator run on a table folder.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { hasShared, sharedPath } from './shared.js';
 
 export const HEADER = 'event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session';
@@ -100,22 +98,6 @@ export function independentDaily(lines: readonly string[]): Map<string, DailyFig
     });
   }
   return out;
-}
-
-const VALIDATOR_COPY = fileURLToPath(new URL('../../node_modules/.clicklake-deltavalidate/', import.meta.url));
-
-/**
- * Runs the independent validator (/work/shared/tools/deltavalidate) on a table folder. It needs
- * @duckdb/node-api, so it runs from a copy inside our node_modules where that resolves.
- */
-export function validateDelta(tableDir: string): { valid: boolean; output: string } {
-  const source = sharedPath('tools', 'deltavalidate');
-  if (!existsSync(join(VALIDATOR_COPY, 'validate.mjs'))) {
-    mkdirSync(VALIDATOR_COPY, { recursive: true });
-    for (const file of ['validate.mjs', 'parquet.mjs', 'package.json']) cpSync(join(source, file), join(VALIDATOR_COPY, file));
-  }
-  const result = spawnSync(process.execPath, [join(VALIDATOR_COPY, 'validate.mjs'), tableDir], { encoding: 'utf8' });
-  return { valid: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }
 
 export const GOLD_TABLES = [

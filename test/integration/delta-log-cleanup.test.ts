@@ -13,7 +13,7 @@ import { MemoryLogStore } from '../../src/delta/log-store.js';
 import { appendQuery } from '../../src/engine/delta-writer.js';
 import { openDeltaView } from '../../src/engine/delta-view.js';
 import { Session } from '../../src/engine/session.js';
-import { expectValid, validatorAvailable } from './workers/validator.js';
+import { expectValid, validatorAvailable } from '../helpers/deltavalidate.js';
 
 const DAY = 86_400_000;
 const pad = (v: number) => String(v).padStart(20, '0');

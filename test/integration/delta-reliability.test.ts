@@ -20,7 +20,7 @@ import { appendQuery } from '../../src/engine/delta-writer.js';
 import { openDeltaView } from '../../src/engine/delta-view.js';
 import { DuckDbParquetReader } from '../../src/engine/parquet-reader.js';
 import { Session } from '../../src/engine/session.js';
-import { expectValid, validatorAvailable } from './workers/validator.js';
+import { expectValid, validatorAvailable } from '../helpers/deltavalidate.js';
 
 const workers = fileURLToPath(new URL('./workers/', import.meta.url));
 const built = existsSync(fileURLToPath(new URL('../../dist/src/engine/delta-writer.js', import.meta.url)));

@@ -15,7 +15,7 @@ import { DuckDbFileRewriter } from '../../src/engine/optimize-rewriter.js';
 import { DuckDbParquetReader } from '../../src/engine/parquet-reader.js';
 import { DuckDbParquetWriter } from '../../src/engine/parquet-writer.js';
 import { Session } from '../../src/engine/session.js';
-import { expectValid, validatorAvailable } from './workers/validator.js';
+import { expectValid, validatorAvailable } from '../helpers/deltavalidate.js';
 
 const available = validatorAvailable();
 if (!available) console.warn('skipping the validator suite: shared tools/deltavalidate is not available (CLICKLAKE_SHARED)');

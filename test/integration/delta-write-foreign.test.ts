@@ -18,7 +18,7 @@ import { DuckDbParquetReader } from '../../src/engine/parquet-reader.js';
 import { DuckDbParquetWriter } from '../../src/engine/parquet-writer.js';
 import { Session } from '../../src/engine/session.js';
 import { hasShared, sharedPath } from '../helpers/shared.js';
-import { expectValid, validatorAvailable } from './workers/validator.js';
+import { expectValid, validatorAvailable } from '../helpers/deltavalidate.js';
 
 describe.skipIf(!hasShared())('writing to other engines\' tables', () => {
   let session: Session;

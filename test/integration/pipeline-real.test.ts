@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { hasShared } from '../helpers/shared.js';
-import { GOLD_FINGERPRINT_SQL, GOLD_TABLES as GOLD, independentDaily, realHeadLines, tempDir, validateDelta, writeCsv } from '../helpers/pipeline-data.js';
+import { GOLD_FINGERPRINT_SQL, GOLD_TABLES as GOLD, independentDaily, realHeadLines, tempDir, writeCsv } from '../helpers/pipeline-data.js';
+import { expectValid } from '../helpers/deltavalidate.js';
 
 async function query(lake: string, sql: string, extra: string[] = []): Promise<Record<string, unknown>[]> {
   const result = await runCli(['query', sql, '--lake', lake, '--json', ...extra]);
@@ -45,8 +46,7 @@ describe.skipIf(!hasShared())('clicklake run on the real REES46 head file', () =
     for (const t of ['bronze.events', 'silver.events', 'silver.quarantine', 'ops.reconciliation', 'ops.pipeline_runs']) expect(names).toContain(t);
     for (const name of names) {
       const [layer, table] = name.split('.') as [string, string];
-      const verdict = validateDelta(join(fullLake, layer, table));
-      expect(verdict.valid, `${name}: ${verdict.output}`).toBe(true);
+      await expectValid(join(fullLake, layer, table), name);
     }
   });
 

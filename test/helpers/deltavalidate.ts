@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hasShared, sharedPath } from '../../helpers/shared.js';
+import { hasShared, sharedPath } from './shared.js';
 
 export interface Finding {
   severity: string;
@@ -42,7 +42,7 @@ function validatorFolder(): string {
   const tool = sharedPath('tools', 'deltavalidate');
   symlinkSync(join(tool, 'validate.mjs'), join(folder, 'validate.mjs'));
   symlinkSync(join(tool, 'parquet.mjs'), join(folder, 'parquet.mjs'));
-  symlinkSync(fileURLToPath(new URL('../../../node_modules', import.meta.url)), join(folder, 'node_modules'));
+  symlinkSync(fileURLToPath(new URL('../../node_modules', import.meta.url)), join(folder, 'node_modules'));
   return folder;
 }
 
