@@ -39,6 +39,13 @@ function inDays(days: readonly string[]): Predicate {
   return { op: 'in', column: 'event_date', values: days.map((text) => ({ kind: 'string', text })), negated: false };
 }
 
+/**
+ * A month is one of a batch's periods when it holds at least this share of the batch's rows; the
+ * rows of any other month are quarantined as `event_time_outside_period`. One percent keeps a
+ * file that straddles a month end whole, and catches stray times from a broken clock or export.
+ */
+export const PERIOD_MIN_SHARE = 0.01;
+
 /** Batches above this many rows are deduplicated day by day (see promoteBatch). */
 export const DEDUPE_BY_DAY_ABOVE = 2_000_000;
 
@@ -100,6 +107,17 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
   // A batch is one source file, so the batch id prunes Bronze to that file's data files.
   await lake.view('bronze_all', TABLES.bronzeEvents, { predicate: equals('_batch_id', batchId) });
   await session.run(`CREATE OR REPLACE TEMP VIEW bronze_batch AS SELECT * FROM bronze_all WHERE _batch_id = ${batchLiteral}`);
+  // The batch's periods: the months holding at least PERIOD_MIN_SHARE of its well-formed times.
+  // A source file covers a month (or a few); rows in any other month are quarantined.
+  await session.run(
+    `CREATE OR REPLACE TEMP TABLE batch_periods AS
+       WITH months AS (
+         SELECT left(event_time, 7) AS month, count(*) AS n FROM bronze_batch
+         WHERE event_time LIKE '____-__-__ __:__:__ UTC' GROUP BY 1
+       )
+       SELECT month FROM months WHERE n >= $share * (SELECT sum(n) FROM months)`,
+    { share: PERIOD_MIN_SHARE },
+  );
   await session.run(`CREATE OR REPLACE TEMP VIEW silver_typed AS ${modelSql('silver', 'typed_batch')}`);
   await session.run(`CREATE OR REPLACE TEMP TABLE quarantine_info AS SELECT $at::TIMESTAMPTZ AS _quarantined_at`, {
     at: ctx.effects.now().toISOString(),

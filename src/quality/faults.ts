@@ -7,8 +7,8 @@
  *   `malformed_line`): wrong field counts, broken quoting, invalid UTF-8;
  * - rows that parse but break a Silver rule are quarantined with a reason code;
  * - exact copies are removed by Silver's dedupe and counted in ops.reconciliation;
- * - a well-formed timestamp in another month lands in Silver and is counted against the month most
- *   of its file falls in;
+ * - a well-formed timestamp in a month that holds almost none of its file's rows is quarantined
+ *   as `event_time_outside_period`;
  * - a late (out-of-order) event is one whose timestamp is earlier than the newest in-month
  *   timestamp on an earlier line of its file.
  */
@@ -20,7 +20,7 @@ export type FaultSignal =
   | { table: 'bronze.events'; parseError: string }
   | { table: 'silver.quarantine'; reasons: readonly string[] }
   | { table: 'ops.reconciliation'; measure: 'duplicates_removed' }
-  | { table: 'silver.events'; measure: 'outside_file_month' | 'late_events' };
+  | { table: 'silver.events'; measure: 'late_events' };
 
 export const FAULT_SIGNALS: Record<FaultKind, FaultSignal> = {
   too_few_fields: { table: 'bronze.events', parseError: 'wrong_field_count:8' },
@@ -28,7 +28,7 @@ export const FAULT_SIGNALS: Record<FaultKind, FaultSignal> = {
   broken_quoting: { table: 'bronze.events', parseError: 'bad_quote' },
   invalid_utf8: { table: 'bronze.events', parseError: 'invalid_utf8' },
   bad_timestamp: { table: 'silver.quarantine', reasons: ['bad_event_time'] },
-  timestamp_outside_month: { table: 'silver.events', measure: 'outside_file_month' },
+  timestamp_outside_month: { table: 'silver.quarantine', reasons: ['event_time_outside_period'] },
   unknown_event_type: { table: 'silver.quarantine', reasons: ['bad_event_type'] },
   negative_price: { table: 'silver.quarantine', reasons: ['negative_price'] },
   non_numeric_price: { table: 'silver.quarantine', reasons: ['bad_price'] },
@@ -64,41 +64,30 @@ export async function detectFaults(lake: Lake): Promise<FaultCounts> {
   const duplicates = (await lake.view('faults_reconciliation', 'ops.reconciliation'))
     ? Number((await session.scalar('SELECT coalesce(sum(duplicate_rows), 0) FROM faults_reconciliation')) ?? 0)
     : 0;
-  const silver = (await lake.view('faults_silver', 'silver.events')) ? await silverSignals('faults_silver', lake) : { outside: 0, late: 0 };
+  const late = (await lake.view('faults_silver', 'silver.events')) ? await lateEvents('faults_silver', lake) : 0;
 
   const counts = {} as Record<FaultKind, number>;
   for (const [kind, signal] of Object.entries(FAULT_SIGNALS) as [FaultKind, FaultSignal][]) {
     if ('parseError' in signal) counts[kind] = parseErrors[signal.parseError] ?? 0;
     else if ('reasons' in signal) counts[kind] = signal.reasons.reduce((n, r) => n + (reasons[r] ?? 0), 0);
     else if (signal.measure === 'duplicates_removed') counts[kind] = duplicates;
-    else counts[kind] = signal.measure === 'outside_file_month' ? silver.outside : silver.late;
+    else counts[kind] = late;
   }
   return { counts, parseErrors, reasons };
 }
 
 /**
- * Rows outside their file's month (the month most of the file's rows fall in), and late rows: a
- * timestamp earlier than the newest in-month timestamp on an earlier line of the same file.
+ * Late rows: a timestamp earlier than the newest timestamp on an earlier line of the same file.
+ * (Rows of a stray month never reach Silver: they are quarantined.)
  */
-async function silverSignals(view: string, lake: Lake): Promise<{ outside: number; late: number }> {
+async function lateEvents(view: string, lake: Lake): Promise<number> {
   const v = quoteIdent(view);
   const [row] = await lake.session.all(`
-    WITH months AS (
-      SELECT _source_file, date_trunc('month', event_date) AS m, count(*) AS n FROM ${v} GROUP BY ALL
-    ),
-    file_month AS (
-      SELECT _source_file, arg_max(m, n) AS m FROM months GROUP BY _source_file
-    ),
-    placed AS (
-      SELECT e._source_file, e._source_line, e.event_time, date_trunc('month', e.event_date) = f.m AS in_month
-      FROM ${v} AS e JOIN file_month AS f USING (_source_file)
-    ),
-    ordered AS (
+    WITH ordered AS (
       SELECT event_time < max(event_time) OVER (
           PARTITION BY _source_file ORDER BY _source_line ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS late
-      FROM placed WHERE in_month
+      FROM ${v}
     )
-    SELECT (SELECT count(*) FROM placed WHERE NOT in_month) AS outside,
-      (SELECT count(*) FROM ordered WHERE late) AS late`);
-  return { outside: Number(row?.outside ?? 0), late: Number(row?.late ?? 0) };
+    SELECT count(*) AS late FROM ordered WHERE late`);
+  return Number(row?.late ?? 0);
 }

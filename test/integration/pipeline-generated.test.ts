@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { GOLD_FINGERPRINT_SQL, GOLD_TABLES, HEADER, independentDaily, tempDir } from '../helpers/pipeline-data.js';
 
-/** Fault kinds that are not events; the others (late, outside the month, duplicate) are valid rows. */
+/** Fault kinds that are not events of the file's period; the others (late, duplicate) are valid rows. */
 const REJECTED_KINDS = new Set([
-  'too_few_fields', 'too_many_fields', 'broken_quoting', 'invalid_utf8', 'bad_timestamp', 'unknown_event_type',
+  'too_few_fields', 'too_many_fields', 'broken_quoting', 'invalid_utf8', 'bad_timestamp', 'timestamp_outside_month', 'unknown_event_type',
   'negative_price', 'non_numeric_price', 'non_numeric_id', 'missing_user_id',
 ]);
 

@@ -3,7 +3,7 @@
 import { defineExpectations } from '../../../quality/expectations.js';
 
 export const QUARANTINE_REASONS = [
-  'malformed_line', 'missing_event_time', 'bad_event_time', 'missing_event_type', 'bad_event_type',
+  'malformed_line', 'missing_event_time', 'bad_event_time', 'event_time_outside_period', 'missing_event_type', 'bad_event_type',
   'missing_product_id', 'bad_product_id', 'missing_category_id', 'bad_category_id', 'missing_price',
   'bad_price', 'negative_price', 'missing_user_id', 'bad_user_id', 'bad_user_session',
 ] as const;

@@ -1,5 +1,6 @@
 -- Silver, step 1 (a view, not a table): types one Bronze batch and names the first rule each row
--- breaks. Inputs: bronze_batch (the batch's Bronze rows). reason is null for a clean row.
+-- breaks. Inputs: bronze_batch (the batch's Bronze rows) and batch_periods (the months, as
+-- 'YYYY-MM', that hold a real share of the batch: see silver.ts). reason is null for a clean row.
 with source as (
     select * from bronze_batch
 ),
@@ -34,6 +35,8 @@ checked as (
             when _parse_error is not null then 'malformed_line'
             when event_time is null then 'missing_event_time'
             when event_time_v is null then 'bad_event_time'
+            -- a valid time far from the rest of its file (a stray month) is a clock or export fault
+            when left(event_time, 7) not in (select month from batch_periods) then 'event_time_outside_period'
             when event_type is null then 'missing_event_type'
             when event_type_v not in ('view', 'cart', 'remove_from_cart', 'purchase') then 'bad_event_type'
             when product_id is null then 'missing_product_id'
