@@ -5,6 +5,8 @@
  * = Silver rows + quarantined + duplicates removed) to `ops.reconciliation`. All three writes carry
  * the app transaction `silver:<batch>`, so a batch is promoted exactly once even across a crash.
  */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { quoteString } from '../engine/session.js';
 import type { Predicate } from '../delta/predicate.js';
 import { modelSql } from './models.js';
@@ -101,7 +103,6 @@ export async function buildSilver(ctx: StepContext): Promise<SilverBatchResult[]
 async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void): Promise<SilverBatchResult> {
   const start = performance.now();
   const { lake, session } = ctx;
-  const txn = { appId: silverAppId(batchId), version: 0 };
   const batchLiteral = quoteString(batchId);
 
   // A batch is one source file, so the batch id prunes Bronze to that file's data files.
@@ -142,6 +143,54 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
         ).map((r) => r.d)
       : [];
 
+  // The by-day path types the batch once into a staging dataset split by event day, so each day
+  // reads its own slice instead of re-reading and re-typing the whole batch. Rejected rows (which
+  // may have no valid day) get their own slice for the quarantine write.
+  const staging = byDay ? join(ctx.stagingDir, `silver-${batchId}`) : undefined;
+  try {
+    if (staging !== undefined) await stageTyped(ctx, staging);
+    return await promoteTyped(ctx, batchId, tick, { start, bronzeRows, byDay, days, staging });
+  } finally {
+    if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+const REJECTED_SLICE = 'rejected';
+
+/** One scan of `silver_typed` into `<dir>/_stage_day=<YYYY-MM-DD | rejected>/`, then `silver_typed` reads the staged rows. */
+async function stageTyped(ctx: StepContext, dir: string): Promise<void> {
+  const { session } = ctx;
+  // The session zone is UTC, so the day of event_time_v is the text day the slices are named by.
+  await session.run(
+    `COPY (SELECT *, CASE WHEN reason IS NULL THEN strftime(event_time_v, '%Y-%m-%d') ELSE ${quoteString(REJECTED_SLICE)} END AS _stage_day ` +
+      `FROM silver_typed) TO ${quoteString(dir)} (FORMAT parquet, PARTITION_BY (_stage_day))`,
+  );
+  // Partition columns are not stored in the files, so the staged rows have silver_typed's columns.
+  await session.run(
+    `CREATE OR REPLACE TEMP VIEW silver_staged AS SELECT * FROM read_parquet(${quoteString(join(dir, '*', '*.parquet'))}, hive_partitioning = false)`,
+  );
+  await session.run('CREATE OR REPLACE TEMP VIEW silver_typed AS SELECT * FROM silver_staged');
+}
+
+/** Points `silver_typed` at one staged slice, or at no rows when the batch has none there. */
+async function useSlice(ctx: StepContext, dir: string, slice: string): Promise<void> {
+  const path = join(dir, `_stage_day=${slice}`);
+  const source = existsSync(path)
+    ? `read_parquet(${quoteString(join(path, '*.parquet'))}, hive_partitioning = false)`
+    : 'silver_staged WHERE false';
+  await ctx.session.run(`CREATE OR REPLACE TEMP VIEW silver_typed AS SELECT * FROM ${source}`);
+}
+
+async function promoteTyped(
+  ctx: StepContext,
+  batchId: string,
+  tick: () => void,
+  batch: { start: number; bronzeRows: number; byDay: boolean; days: string[]; staging: string | undefined },
+): Promise<SilverBatchResult> {
+  const { lake, session } = ctx;
+  const { start, bronzeRows, byDay, days, staging } = batch;
+  const txn = { appId: silverAppId(batchId), version: 0 };
+  const batchLiteral = quoteString(batchId);
   const verdict = await ctx.quality({
     session,
     runId: ctx.runId,
@@ -158,12 +207,7 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
   const written = { rows: 0, complete: true };
   const slices = byDay ? days.map((day, i) => ({ day, version: i + 1 })) : [{ day: undefined, version: txn.version }];
   for (const { day, version } of slices) {
-    if (day !== undefined) {
-      await session.run(
-        `CREATE OR REPLACE TEMP VIEW bronze_batch AS SELECT * FROM bronze_all WHERE _batch_id = ${batchLiteral} ` +
-          `AND left(event_time, 10) = ${quoteString(day)}`,
-      );
-    }
+    if (day !== undefined && staging !== undefined) await useSlice(ctx, staging, day);
     await existingOn(ctx, day !== undefined ? [day] : days);
     const result = await lake.append(TABLES.silverEvents, modelSql('silver', 'events'), {
       ...eventsOptions,
@@ -173,9 +217,7 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
     written.rows += result.rowsWritten;
     written.complete &&= result.version !== null;
   }
-  if (byDay) {
-    await session.run(`CREATE OR REPLACE TEMP VIEW bronze_batch AS SELECT * FROM bronze_all WHERE _batch_id = ${batchLiteral}`);
-  }
+  if (staging !== undefined) await useSlice(ctx, staging, REJECTED_SLICE);
   tick();
   const rejected = await lake.append(TABLES.silverQuarantine, modelSql('silver', 'quarantine'), {
     ...common,
