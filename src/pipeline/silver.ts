@@ -157,20 +157,28 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
 
 const REJECTED_SLICE = 'rejected';
 
-/** One scan of `silver_typed` into `<dir>/_stage_day=<YYYY-MM-DD | rejected>/`, then `silver_typed` reads the staged rows. */
+/** One scan of `silver_typed` into `<dir>/_stage_day=<YYYY-MM-DD | rejected>/`. */
 async function stageTyped(ctx: StepContext, dir: string): Promise<void> {
   const { session } = ctx;
   // The session zone is UTC, so the day of event_time_v is the text day the slices are named by.
+  // Clean rows are only read for their typed values and lineage, so their raw columns are staged
+  // as nulls (most of the write); rejected rows keep everything the quarantine records.
+  const raw = RAW_COLUMNS.map((c) => `CASE WHEN reason IS NULL THEN NULL ELSE ${c} END AS ${c}`).join(', ');
   await session.run(
-    `COPY (SELECT *, CASE WHEN reason IS NULL THEN strftime(event_time_v, '%Y-%m-%d') ELSE ${quoteString(REJECTED_SLICE)} END AS _stage_day ` +
+    `COPY (SELECT * REPLACE (${raw}), CASE WHEN reason IS NULL THEN strftime(event_time_v, '%Y-%m-%d') ELSE ${quoteString(REJECTED_SLICE)} END AS _stage_day ` +
       `FROM silver_typed) TO ${quoteString(dir)} (FORMAT parquet, PARTITION_BY (_stage_day))`,
   );
   // Partition columns are not stored in the files, so the staged rows have silver_typed's columns.
   await session.run(
     `CREATE OR REPLACE TEMP VIEW silver_staged AS SELECT * FROM read_parquet(${quoteString(join(dir, '*', '*.parquet'))}, hive_partitioning = false)`,
   );
-  await session.run('CREATE OR REPLACE TEMP VIEW silver_typed AS SELECT * FROM silver_staged');
 }
+
+/** Bronze's text columns, which events.sql never reads. */
+const RAW_COLUMNS = [
+  'event_time', 'event_type', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id', 'user_session',
+  '_rescued', '_raw_line', '_parse_error',
+] as const;
 
 /** Points `silver_typed` at one staged slice, or at no rows when the batch has none there. */
 async function useSlice(ctx: StepContext, dir: string, slice: string): Promise<void> {
