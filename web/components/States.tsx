@@ -35,3 +35,23 @@ export function PageHeader({ question, answer }: { question: string; answer: Rea
     </header>
   );
 }
+
+/**
+ * LoadedView for the pages over Gold tables: when a table the page reads does not exist yet, it
+ * names them instead of drawing empty charts.
+ */
+export function GoldView<T extends { missing?: string[] }>({ state, children }: { state: Loaded<T>; children: (data: T) => ReactNode }) {
+  return (
+    <LoadedView state={state}>
+      {(data) =>
+        data.missing?.length ? (
+          <Empty>
+            The Gold tables this page reads ({data.missing.join(', ')}) do not exist yet: run <code>clicklake run</code> to build the lakehouse.
+          </Empty>
+        ) : (
+          children(data)
+        )
+      }
+    </LoadedView>
+  );
+}

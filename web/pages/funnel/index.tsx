@@ -5,7 +5,7 @@ import type { PageProps } from '../types';
 import type { FunnelResponse } from '../../../src/server/types';
 import { useApi } from '../../lib/api';
 import { filterQuery } from '../../lib/route';
-import { LoadedView, PageHeader, Empty } from '../../components/States';
+import { PageHeader, GoldView } from '../../components/States';
 import { Chart } from '../../components/Chart';
 import { tableOf } from '../../lib/csv';
 import { xyOption } from '../../lib/charts';
@@ -16,17 +16,11 @@ export function FunnelPage({ filters, extra, setExtra }: PageProps) {
   const by = extra.by === 'brand' ? 'brand' : 'category';
   const state = useApi<FunnelResponse>(`/api/funnel${filterQuery(filters, { by })}`);
   return (
-    <LoadedView state={state}>
-      {(data) =>
-        data.missing?.length ? (
-          <Empty>
-            The Gold tables this page reads ({data.missing.join(', ')}) do not exist yet: run <code>clicklake run</code>.
-          </Empty>
-        ) : (
-          <Funnel data={data} by={by} setBy={(value) => setExtra({ ...extra, by: value })} />
-        )
-      }
-    </LoadedView>
+    <GoldView state={state}>
+      {(data) => (
+        <Funnel data={data} by={by} setBy={(value) => setExtra({ ...extra, by: value })} />
+      )}
+    </GoldView>
   );
 }
 

@@ -4,7 +4,7 @@ import type { PageProps } from '../types';
 import type { OverviewResponse, DailyPoint } from '../../../src/server/types';
 import { useApi } from '../../lib/api';
 import { filterQuery } from '../../lib/route';
-import { LoadedView, PageHeader, Empty } from '../../components/States';
+import { PageHeader, GoldView } from '../../components/States';
 import { Kpi } from '../../components/Kpi';
 import { Chart } from '../../components/Chart';
 import { tableOf } from '../../lib/csv';
@@ -26,17 +26,11 @@ export function OverviewPage({ filters }: PageProps) {
   const scope = [filters.category, filters.brand].filter(Boolean).join(', ');
   const state = useApi<OverviewResponse>(`/api/overview${filterQuery(filters)}`);
   return (
-    <LoadedView state={state}>
-      {(data) =>
-        data.missing?.length ? (
-          <Empty>
-            The Gold tables this page reads ({data.missing.join(', ')}) do not exist yet: run <code>clicklake run</code> to build the lakehouse.
-          </Empty>
-        ) : (
-          <Overview data={data} scope={scope} />
-        )
-      }
-    </LoadedView>
+    <GoldView state={state}>
+      {(data) => (
+        <Overview data={data} scope={scope} />
+      )}
+    </GoldView>
   );
 }
 

@@ -5,7 +5,7 @@ import type { PageProps } from '../types';
 import type { ProductsResponse, RankedItem } from '../../../src/server/types';
 import { useApi } from '../../lib/api';
 import { filterQuery } from '../../lib/route';
-import { LoadedView, PageHeader, Empty } from '../../components/States';
+import { PageHeader, GoldView } from '../../components/States';
 import { Chart } from '../../components/Chart';
 import { tableOf } from '../../lib/csv';
 import { xyOption } from '../../lib/charts';
@@ -19,17 +19,11 @@ export function ProductsPage({ filters, extra, setExtra }: PageProps) {
   const metric: Metric = extra.metric === 'views' || extra.metric === 'conversion' ? extra.metric : 'revenue';
   const state = useApi<ProductsResponse>(`/api/products${filterQuery(filters, { metric })}`);
   return (
-    <LoadedView state={state}>
-      {(data) =>
-        data.missing?.length ? (
-          <Empty>
-            The Gold tables this page reads ({data.missing.join(', ')}) do not exist yet: run <code>clicklake run</code>.
-          </Empty>
-        ) : (
-          <Products data={data} metric={metric} setMetric={(m) => setExtra({ ...extra, metric: m })} />
-        )
-      }
-    </LoadedView>
+    <GoldView state={state}>
+      {(data) => (
+        <Products data={data} metric={metric} setMetric={(m) => setExtra({ ...extra, metric: m })} />
+      )}
+    </GoldView>
   );
 }
 

@@ -4,7 +4,7 @@ import type { PageProps } from '../types';
 import type { TrendsResponse } from '../../../src/server/types';
 import { useApi } from '../../lib/api';
 import { filterQuery } from '../../lib/route';
-import { LoadedView, PageHeader, Empty } from '../../components/States';
+import { PageHeader, GoldView } from '../../components/States';
 import { Chart } from '../../components/Chart';
 import { tableOf } from '../../lib/csv';
 import { xyOption, heatmapOption, WEEKDAYS, HOURS } from '../../lib/charts';
@@ -13,17 +13,11 @@ import { compact, pct } from '../../lib/format';
 export function TrendsPage({ filters }: PageProps) {
   const state = useApi<TrendsResponse>(`/api/trends${filterQuery(filters)}`);
   return (
-    <LoadedView state={state}>
-      {(data) =>
-        data.missing?.length ? (
-          <Empty>
-            The Gold tables this page reads ({data.missing.join(', ')}) do not exist yet: run <code>clicklake run</code>.
-          </Empty>
-        ) : (
-          <Trends data={data} />
-        )
-      }
-    </LoadedView>
+    <GoldView state={state}>
+      {(data) => (
+        <Trends data={data} />
+      )}
+    </GoldView>
   );
 }
 

@@ -5,7 +5,7 @@ import type { PageProps } from '../types';
 import type { UsersResponse } from '../../../src/server/types';
 import { useApi } from '../../lib/api';
 import { filterQuery } from '../../lib/route';
-import { LoadedView, PageHeader, Empty } from '../../components/States';
+import { PageHeader, GoldView } from '../../components/States';
 import { Chart } from '../../components/Chart';
 import { tableOf } from '../../lib/csv';
 import { xyOption, heatmapOption } from '../../lib/charts';
@@ -15,23 +15,17 @@ import type { Palette } from '../../lib/theme';
 export function UsersPage({ filters }: PageProps) {
   const state = useApi<UsersResponse>(`/api/users${filterQuery(filters)}`);
   return (
-    <LoadedView state={state}>
-      {(data) =>
-        data.missing?.length ? (
-          <Empty>
-            The Gold tables this page reads ({data.missing.join(', ')}) do not exist yet: run <code>clicklake run</code>.
-          </Empty>
-        ) : (
-          <>
-            <Users data={data} />
-            <p className="reasoning" data-filter-note="true">
-              Segments, tiers and cohorts cover all data; the date range applies to new and returning users and sessions per user
-              {filters.category || filters.brand ? '. A user is not tied to one category or brand, so those filters do not apply on this page.' : '.'}
-            </p>
-          </>
-        )
-      }
-    </LoadedView>
+    <GoldView state={state}>
+      {(data) => (
+        <>
+          <Users data={data} />
+          <p className="reasoning" data-filter-note="true">
+            Segments, tiers and cohorts cover all data; the date range applies to new and returning users and sessions per user
+            {filters.category || filters.brand ? '. A user is not tied to one category or brand, so those filters do not apply on this page.' : '.'}
+          </p>
+        </>
+      )}
+    </GoldView>
   );
 }
 
