@@ -8,10 +8,16 @@ import { computeDurations } from './plan.js';
 
 export type WorkerRequest =
   | { kind: 'durations'; id: number; from: number; to: number }
-  | { kind: 'chunk'; id: number; t0: number; t1: number; maxDuration: number };
+  | { kind: 'chunk'; id: number; t0: number; t1: number; maxDuration: number }
+  | { kind: 'close' };
 
 const ctx = workerData as ChunkContext;
 parentPort!.on('message', (req: WorkerRequest) => {
+  if (req.kind === 'close') {
+    // With the port closed the thread has nothing left to do and exits normally.
+    parentPort!.close();
+    return;
+  }
   if (req.kind === 'durations') {
     parentPort!.postMessage({ id: req.id, max: computeDurations(ctx.plan, ctx.seed, ctx.monthSeconds, req.from, req.to) });
     return;
