@@ -2,7 +2,25 @@
  * The one place that owns the DuckDB driver. Everything else asks a Session for SQL work,
  * with parameters bound, and never imports @duckdb/node-api itself.
  */
+import { appendFileSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+
+/**
+ * `CLICKLAKE_TRACE_SQL=FILE` appends one line per statement (milliseconds, then the SQL folded to
+ * one line) to FILE: the profile of a slow run, without a debugger.
+ */
+const TRACE_FILE = process.env.CLICKLAKE_TRACE_SQL;
+
+async function traced<T>(sql: string, work: () => Promise<T>): Promise<T> {
+  if (!TRACE_FILE) return work();
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    const ms = (performance.now() - start).toFixed(1);
+    appendFileSync(TRACE_FILE, `${ms}\t${sql.replace(/\s+/g, ' ').slice(0, 400)}\n`);
+  }
+}
 
 export interface SessionOptions {
   /** Worker threads for DuckDB; defaults to all cores. */
@@ -37,18 +55,18 @@ export class Session {
 
   /** Runs a statement for its effect. */
   async run(sql: string, params?: Params): Promise<void> {
-    await this.connection.run(sql, params);
+    await traced(sql, () => this.connection.run(sql, params));
   }
 
   /** Rows as plain JS values (BIGINT as bigint, DECIMAL as number, TIMESTAMP as Date). */
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
+    const reader = await traced(sql, () => this.connection.runAndReadAll(sql, params));
     return reader.getRowObjectsJS() as T[];
   }
 
   /** Rows as JSON-safe values (BIGINT and DECIMAL as strings where they would lose precision). */
   async json<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
+    const reader = await traced(sql, () => this.connection.runAndReadAll(sql, params));
     return reader.getRowObjectsJson() as T[];
   }
 

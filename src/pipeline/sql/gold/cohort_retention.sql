@@ -39,7 +39,8 @@ retention as (
         (case when a.grain = 'month'
             then date_diff('month', a.cohort_start, a.active_start)
             else date_diff('week', a.cohort_start, a.active_start) end)::integer as period_index,
-        count(distinct a.user_id) as active_users
+        -- activity is distinct per user and period already
+        count(*) as active_users
     from activity as a
     group by all
 ),

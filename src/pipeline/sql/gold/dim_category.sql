@@ -1,5 +1,5 @@
 -- gold.dim_category: one row per category id with its code split into levels (the latest code
--- seen wins, ties broken by the code). Inputs: silver_for_categories (Silver events of the categories this run recomputes).
+-- seen wins, a tie on time broken by the code's hash; see dim_product.sql for the key). Inputs: silver_for_categories (Silver events of the categories this run recomputes).
 with events as (
     select * from silver_for_categories
 ),
@@ -7,7 +7,7 @@ with events as (
 categories as (
     select
         category_id,
-        arg_max(category_code, (event_time, coalesce(category_code, ''))) as category_code,
+        arg_max(category_code, epoch_us(event_time)::hugeint * 18446744073709551616 + hash(coalesce(category_code, ''))) as category_code,
         count(*) as events,
         count(distinct product_id) as products
     from events

@@ -1,7 +1,9 @@
 -- gold.kpi_daily: the day's headline numbers. Rates are per session (a session seen on two days
 -- counts on both). Orders are purchasing sessions, so average order value = revenue / orders.
 -- Inputs: silver_for_days (Silver events of the days this run rebuilds).
-with events as (
+-- `events` feeds two aggregates; not materialized, so each reads Silver's columns it needs instead of
+-- one copy of every column of a month being buffered (a 3.5x slowdown at 42 million events).
+with events as not materialized (
     select * from silver_for_days
 ),
 
