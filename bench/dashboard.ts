@@ -4,7 +4,8 @@
  * (what a repeat visitor gets), reported as p50/p95; then each page in headless Chromium, timed
  * from navigation until every chart has drawn. Figures are printed, never asserted. Without --lake
  * it builds a lakehouse from `clicklake generate --events N` (default 200,000) with the real
- * pipeline in a temp dir.
+ * pipeline in a temp dir. Each server is timed once its rollups of the Gold tables are built (the
+ * build time is printed), so the figures are those of the rollup-backed queries.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -50,16 +51,41 @@ function pageCalls(meta: MetaResponse, tables: { name: string; version: number }
         `/api/lakehouse/tables/${t.name}/diff?from=${Math.max(0, t.version - 1)}&to=${t.version}`,
       ]
     : ['/api/lakehouse/tables'];
+  const category = meta.categories[0] ? `category=${encodeURIComponent(meta.categories[0])}` : '';
+  const week = meta.dateRange ? `from=${meta.dateRange.min}&to=${addDays(meta.dateRange.min, 6)}` : '';
+  const q = (...parts: string[]) => {
+    const text = parts.filter(Boolean).join('&');
+    return text ? `?${text}` : '';
+  };
   return {
-    overview: ['/api/meta', '/api/overview', `/api/overview${brand}`],
-    funnel: ['/api/funnel', '/api/funnel?by=brand'],
-    products: ['/api/products', '/api/products?metric=conversion'],
-    users: ['/api/users'],
-    trends: ['/api/trends', `/api/trends${brand}`],
+    overview: ['/api/meta', '/api/overview', `/api/overview${brand}`, `/api/overview${q(category, week)}`],
+    funnel: ['/api/funnel', '/api/funnel?by=brand', `/api/funnel${brand}`, `/api/funnel${q(category)}`, `/api/funnel${q(category, week)}`],
+    products: ['/api/products', '/api/products?metric=conversion', `/api/products${q(week)}`, `/api/products${brand}`],
+    users: ['/api/users', `/api/users${q(week)}`],
+    trends: ['/api/trends', `/api/trends${brand}`, `/api/trends${q(category, week)}`],
     optimization: ['/api/optimization'],
     quality: ['/api/quality'],
     lakehouse: lake,
   };
+}
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Waits until the server's rollups are built (or cannot be), and says how long that took. */
+async function rollupsBuilt(server: RunningServer, label: string, figures: Record<string, Figure>, key: string): Promise<void> {
+  const t0 = performance.now();
+  for (;;) {
+    const { rollups } = (await (await fetch(`${server.url}/api/meta`)).json()) as MetaResponse;
+    if (!['pending', 'building', 'stale'].includes(rollups.state)) {
+      const waited = (performance.now() - t0) / 1000;
+      console.log(`\n${label}: rollups ${rollups.state}${rollups.reason ? ` (${rollups.reason})` : ''}${rollups.builtMs ? `, built and loaded in ${(rollups.builtMs / 1000).toFixed(1)} s` : ''} (waited ${waited.toFixed(1)} s)`);
+      if (rollups.builtMs) figures[`rollup build s (${key})`] = Number((rollups.builtMs / 1000).toFixed(1));
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 async function timeApi(server: RunningServer, calls: Record<string, string[]>, label: string, key: string, figures: Record<string, Figure>): Promise<void> {
@@ -155,12 +181,14 @@ export async function run(args: string[] = []): Promise<BenchResult> {
     figures['events in gold.fact_events'] = events ?? 'unknown';
     const calls = pageCalls(meta, tables);
     try {
+      await rollupsBuilt(raw, 'memoisation off', figures, 'SQL');
       await timeApi(raw, calls, 'memoisation off: the SQL itself', 'SQL', figures);
     } finally {
       await raw.close();
     }
     const server = await startServer({ lakeDir, port: 0, watchMs: 0 });
     try {
+      await rollupsBuilt(server, 'memoisation on', figures, 'memoised');
       await timeApi(server, calls, 'memoisation on: repeat visits', 'memoised', figures);
       await timePages(server, Object.keys(calls), figures);
     } finally {

@@ -11,6 +11,7 @@ import { Session } from '../engine/session.js';
 import { Catalog } from './catalog.js';
 import { ApiError, WebBuildMissingError } from './errors.js';
 import { registerRoutes, warmDefaults } from './routes.js';
+import { Rollups } from './rollups/index.js';
 
 /** Quiet time after the last new version before the default views are recomputed. */
 const WARM_QUIET_MS = 1500;
@@ -28,6 +29,8 @@ export interface AppOptions {
   cache?: boolean;
   /** Compute the pages' default views at start and after each commit (default: when caching). */
   warm?: boolean;
+  /** Build rollups of the Gold tables in the background and answer from them (default true). */
+  rollups?: boolean;
 }
 
 /** dist/web, whether this module runs compiled (dist/src/server) or from source (src/server). */
@@ -39,10 +42,11 @@ export function resolveWebDir(): string {
   throw new WebBuildMissingError(fileURLToPath(new URL('../../web', import.meta.url)));
 }
 
-export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; catalog: Catalog }> {
+export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; catalog: Catalog; rollups: Rollups | null }> {
   const session = await Session.open({ threads: options.threads });
   const catalog = new Catalog(options.lakeDir, session, options.cache ?? true);
   await catalog.refresh();
+  const rollups = options.rollups === false ? null : new Rollups(catalog, options.threads);
   const app = Fastify({ logger: options.logger ?? false });
 
   app.setErrorHandler((error: Error, request, reply) => {
@@ -53,7 +57,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     return reply.code(500).send({ error: 'InternalError', message: error.message });
   });
 
-  registerRoutes(app, catalog);
+  registerRoutes(app, catalog, rollups);
 
   const webDir = options.webDir ?? resolveWebDir();
   await app.register(fastifyStatic, { root: webDir, prefix: '/', index: ['index.html'] });
@@ -86,6 +90,11 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     catalog.on('change', publish);
   }
 
+  if (rollups) {
+    catalog.on('change', () => rollups.schedule(WARM_QUIET_MS));
+    app.addHook('onReady', async () => rollups.schedule(0));
+  }
+
   const watchMs = options.watchMs ?? 1000;
   let timer: ReturnType<typeof setInterval> | undefined;
   if (watchMs > 0) {
@@ -97,10 +106,11 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   app.addHook('onClose', async () => {
     closing = true;
     clearTimeout(warmTimer);
+    rollups?.close();
     if (timer) clearInterval(timer);
     // Let a refresh in flight finish before the connection it uses goes away.
     await catalog.exclusive(async () => undefined);
     session.close();
   });
-  return { app, catalog };
+  return { app, catalog, rollups };
 }

@@ -54,6 +54,11 @@ export class Catalog extends EventEmitter {
   private cache = new Map<string, Promise<unknown>>();
   private checking: Promise<boolean> | null = null;
   private stampValue = '';
+  /**
+   * The first day the rollups number days from, while they match the current Gold versions; null
+   * while pages must read Gold (set by rollups/index.ts).
+   */
+  rollupBase: () => string | null = () => null;
 
   constructor(
     readonly lakeDir: string,
@@ -125,9 +130,10 @@ export class Catalog extends EventEmitter {
     return changed;
   }
 
-  /** Runs fixed SQL (parameters bound) with JSON-safe values. */
+  /** Runs fixed SQL (parameters bound; named ones the SQL does not use are left out) with JSON-safe values. */
   query<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    return this.exclusive(async () => (await this.session.all(sql, params)).map(plain) as T[]);
+    const bound = params && !Array.isArray(params) ? Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(sql))) : params;
+    return this.exclusive(async () => (await this.session.all(sql, bound)).map(plain) as T[]);
   }
 
   /** Runs `fn` alone on the connection (for multi-statement work like binding a version view). */

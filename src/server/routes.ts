@@ -20,6 +20,7 @@ import { quality } from './pages/quality.js';
 import { lakeTables, tableAtVersion, tableDiff, tableHistory } from './pages/lakehouse.js';
 import { DASHBOARD_TABLES } from './catalog.js';
 import type { MetaResponse, VersionsResponse } from './types.js';
+import type { Rollups } from './rollups/index.js';
 
 const filtersOnly = z.object(filterShape).strict();
 const funnelQuery = z.object({ ...filterShape, by: z.enum(['category', 'brand']).default('category') }).strict();
@@ -41,7 +42,7 @@ export async function warmDefaults(app: FastifyInstance, stopped: () => boolean)
   }
 }
 
-export function registerRoutes(app: FastifyInstance, catalog: Catalog): void {
+export function registerRoutes(app: FastifyInstance, catalog: Catalog, rollups: Rollups | null = null): void {
   const memo = <T>(key: string, query: unknown, compute: () => Promise<T>) => catalog.cached(`${key}?${JSON.stringify(query)}`, compute);
 
   app.get('/api/meta', async (): Promise<MetaResponse> => {
@@ -52,6 +53,7 @@ export function registerRoutes(app: FastifyInstance, catalog: Catalog): void {
         const problem = catalog.problems.get(name);
         return { name, exists: catalog.exists(name), version: catalog.version(name), ...(problem ? { problem } : {}) };
       }),
+      rollups: rollups ? rollups.status : { state: 'off' },
       dateRange: await dateRange(catalog),
       ...known,
     };

@@ -13,9 +13,24 @@ export interface TableStatus {
   problem?: string;
 }
 
+/**
+ * The server's rollups of the Gold tables: 'ready' while they match the served versions (pages
+ * read them), otherwise pages read Gold ('pending' before the first build, 'stale' after a commit
+ * until the rebuild is loaded, 'unavailable' when the lake cannot be rolled up, 'off' when disabled).
+ */
+export interface RollupStatus {
+  state: 'pending' | 'building' | 'ready' | 'stale' | 'failed' | 'unavailable' | 'off';
+  reason?: string;
+  /** Time the last build and load took. */
+  builtMs?: number;
+  /** The Gold versions the rollups were built from. */
+  versions?: Record<string, number>;
+}
+
 export interface MetaResponse {
   lake: string;
   tables: TableStatus[];
+  rollups: RollupStatus;
   dateRange: { min: string; max: string } | null;
   categories: string[];
   brands: string[];

@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog.js';
 import { dateRange } from '../context.js';
 import { byProduct, period, type Filters } from '../filters.js';
 import { FILTERED_EVENTS, eventParams, num, ratio } from '../sql.js';
+import { FIRSTS, IN_DAYS, IN_GROUP, distinct, kindOf, meets, rollupParams } from '../rollups/sql.js';
 import type { FunnelResponse } from '../types.js';
 
 export const FUNNEL_TABLES = ['gold.fact_sessions', 'gold.fact_events', 'gold.dim_category', 'gold.kpi_daily'];
@@ -86,6 +87,93 @@ const eventLevelSql = (by: keyof typeof GROUP_KEY) => `
   )
   select * from steps union all select * from groups union all select * from times union all select * from abandonment`;
 
+// The same sections from the rollups (rollups/build.ts), each with the rows of its filter kind.
+
+const STEPS_ROLLUP = `
+  select s.*, u.* from (
+    select coalesce(sum(n) filter (where v), 0) as view_sessions, coalesce(sum(n) filter (where c), 0) as cart_sessions,
+           coalesce(sum(n) filter (where p), 0) as purchase_sessions, coalesce(sum(n) filter (where c and p), 0) as carted_and_purchased
+    from rollup_starts where ${IN_DAYS}
+  ) as s, (select ${distinct('st_v')} as view_users, ${distinct('st_c')} as cart_users, ${distinct('st_p')} as purchase_users from ${FIRSTS}) as u`;
+
+/**
+ * Steps within a product filter: sessions by their step days in the range; users of single-user
+ * sessions by their step days, plus the smallest user of each multi-user session in the range
+ * when not already counted.
+ */
+const FILTERED_STEPS_ROLLUP = `
+  with ms as (
+    select sid, min(u) as u, bool_or(v) as v, bool_or(c) as c, bool_or(p) as p
+    from rollup_user_sessions where ${IN_GROUP} and ${IN_DAYS} group by sid
+  ),
+  det as (
+    select user_id, ${meets('m_sview')} as v, ${meets('m_scart')} as c, ${meets('m_spurchase')} as p
+    from rollup_user_detail where ${IN_GROUP}
+  ),
+  extra as (
+    select count(distinct ms.u) filter (where ms.v and not coalesce(det.v, false)) as e,
+           count(distinct ms.u) filter (where ms.c and not coalesce(det.c, false)) as f,
+           count(distinct ms.u) filter (where ms.p and not coalesce(det.p, false)) as g
+    from ms left join det on det.user_id = ms.u
+  ),
+  single as (select ${distinct('u_sview')} as e, ${distinct('u_scart')} as f, ${distinct('u_spurchase')} as g from ${FIRSTS}),
+  sess as (
+    select coalesce(sum(n) filter (where ${meets('m_view')}), 0) as a, coalesce(sum(n) filter (where ${meets('m_cart')}), 0) as b,
+           coalesce(sum(n) filter (where ${meets('m_purchase')}), 0) as c,
+           coalesce(sum(n) filter (where ${meets('m_cart')} and ${meets('m_purchase')}), 0) as d
+    from rollup_sessions where ${IN_GROUP}
+  )
+  select 'steps' as kind, null as name, a, b, c, d, single.e + extra.e as e, single.f + extra.f as f, single.g + extra.g as g
+  from sess, single, extra`;
+
+const groupsRollup = (by: keyof typeof GROUP_KEY) => `
+  select 'group' as kind, name, a, b, c, d, null as e, null as f, null as g from (
+    select ${by === 'category' ? "coalesce(l1, 'unknown')" : "coalesce(brand, 'no brand')"} as name,
+           coalesce(sum(n) filter (where ${meets('m_view')}), 0) as a, coalesce(sum(n) filter (where ${meets('m_cart')}), 0) as b,
+           coalesce(sum(n) filter (where ${meets('m_purchase')}), 0) as c,
+           coalesce(sum(n) filter (where ${meets('m_cart')} and ${meets('m_purchase')}), 0) as d
+    from rollup_sessions where ${IN_GROUP} and ${meets('m_any')} group by 1
+  ) order by a desc, name limit 15`;
+
+/** Seconds from first view to first purchase, weighted; the median as median() interpolates it. */
+const TIMES_ROLLUP = `
+  with m as (
+    select secs, n from rollup_ttp where ${IN_GROUP} and ${IN_DAYS}
+    union all
+    select date_diff('second', fv, fp) as secs, 1 as n from (
+      select min(fv) as fv, min(fp) as fp from rollup_ttp_multi where ${IN_GROUP} and ${IN_DAYS} group by sid
+    ) where fv is not null and fp is not null and fp >= fv
+  ),
+  w as (select secs, sum(n) as n from m group by secs),
+  c as (select secs, sum(n) over (order by secs) as cum, sum(n) over () as total from w),
+  med as (
+    select (min(secs) filter (where cum > (total - 1) // 2) / 60.0) * 0.5 + (min(secs) filter (where cum > total // 2) / 60.0) * 0.5 as median_minutes
+    from c
+  )
+  select 'time' as kind,
+         (case when secs < 60 then 0 when secs < 300 then 1 when secs < 900 then 2 when secs < 3600 then 3 when secs < 21600 then 4 else 5 end)::varchar as name,
+         sum(n) as a, null as b, null as c, null as d, any_value(med.median_minutes) as e, null as f, null as g
+  from w cross join med group by 2`;
+
+const ABANDONMENT_ROLLUP = `
+  select 'abandon' as kind, name, a, b, null as c, null as d, null as e, null as f, null as g from (
+    select coalesce(l1, 'unknown') as name, coalesce(sum(n) filter (where ${meets('m_cart')}), 0) as a,
+           coalesce(sum(n) filter (where ${meets('m_cart')} and not (${meets('m_purchase')})), 0) as b
+    from rollup_sessions where ${IN_GROUP} group by 1
+  ) where a > 0`;
+
+async function eventLevelRows(catalog: Catalog, filters: Filters, p: { from: string; to: string }, by: keyof typeof GROUP_KEY): Promise<Record<string, unknown>[]> {
+  const base = catalog.rollupBase();
+  if (!base) return catalog.query(eventLevelSql(by), eventParams(filters, p));
+  const at = (kind?: ReturnType<typeof kindOf>) => rollupParams(filters, p, base, kind);
+  return [
+    ...(byProduct(filters) ? await catalog.query(FILTERED_STEPS_ROLLUP, at()) : []),
+    ...(await catalog.query(groupsRollup(by), at(kindOf(filters, by === 'category' ? 'l1' : 'brand')))),
+    ...(await catalog.query(TIMES_ROLLUP, at())),
+    ...(await catalog.query(ABANDONMENT_ROLLUP, at(kindOf(filters, 'l1')))),
+  ];
+}
+
 const BUCKETS = ['< 1 min', '1–5 min', '5–15 min', '15–60 min', '1–6 h', '6 h +'];
 
 export async function funnel(catalog: Catalog, filters: Filters, by: 'category' | 'brand'): Promise<FunnelResponse> {
@@ -96,12 +184,16 @@ export async function funnel(catalog: Catalog, filters: Filters, by: 'category' 
   if (!range) return blank;
   const p = period(filters, range);
   if (p.from > p.to) return blank;
-  const params = eventParams(filters, p);
-  const rows = await catalog.query(eventLevelSql(by), params);
+  const rows = await eventLevelRows(catalog, filters, p, by);
   const of = (kind: string) => rows.filter((r) => r.kind === kind);
   const event = of('steps')[0];
   // Without a product filter, sessions and users come from fact_sessions (one row a session).
-  const [gold] = byProduct(filters) ? [] : await catalog.query(STEPS_GOLD, { from: p.from, to: p.to });
+  const base = catalog.rollupBase();
+  const [gold] = byProduct(filters)
+    ? []
+    : base
+      ? await catalog.query(STEPS_ROLLUP, rollupParams(filters, p, base))
+      : await catalog.query(STEPS_GOLD, { from: p.from, to: p.to });
   const steps = gold ?? {
     view_sessions: event?.a,
     cart_sessions: event?.b,

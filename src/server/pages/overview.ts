@@ -9,6 +9,7 @@ import type { Catalog } from '../catalog.js';
 import { dateRange } from '../context.js';
 import { byProduct, period, previousPeriod, type Filters } from '../filters.js';
 import { FILTERED_EVENTS, eventParams, num, ratio } from '../sql.js';
+import { FIRSTS, IN_DAYS, IN_GROUP, distinct, meets, rollupParams } from '../rollups/sql.js';
 import type { DailyPoint, KpiValue, OverviewResponse } from '../types.js';
 
 export const OVERVIEW_TABLES = ['gold.kpi_daily', 'gold.fact_sessions', 'gold.fact_events', 'gold.dim_category'];
@@ -80,6 +81,53 @@ const PERIOD_FILTERED = `
   from per_session cross join totals as t
   group by all`;
 
+// The same figures from the rollups (rollups/build.ts): sessions by start day and users by their
+// session start days without a product filter; otherwise events by day, sessions and users by the
+// days they were active in the filter's group.
+
+const PERIOD_ROLLUP = `
+  select
+    (select sum(revenue) from gold_kpi_daily where event_date between $from::date and $to::date) as revenue,
+    s.sessions, s.orders, u.active_users, u.buyers, s.cart_sessions, s.abandoned
+  from (
+    select coalesce(sum(n), 0) as sessions, coalesce(sum(n) filter (where p), 0) as orders,
+           coalesce(sum(n) filter (where c), 0) as cart_sessions, coalesce(sum(n) filter (where c and not p), 0) as abandoned
+    from rollup_starts where ${IN_DAYS}
+  ) as s, (select ${distinct('st')} as active_users, ${distinct('st_p')} as buyers from ${FIRSTS}) as u`;
+
+const DAILY_FILTERED_ROLLUP = `
+  with e as (
+    select d, sum(events) as events, sum(views) as views, sum(carts) as carts, sum(purchases) as purchases, sum(revenue)::double as revenue
+    from rollup_events where ${IN_GROUP} and ${IN_DAYS} group by d
+  ),
+  s as (
+    select d, sum(sessions) as sessions, sum(orders) as orders, sum(cart_sessions) as cart_sessions, sum(abandoned) as abandoned
+    from rollup_daily where ${IN_GROUP} and ${IN_DAYS} group by d
+  ),
+  u as (
+    select d, ${distinct('u_any')} as active_users, ${distinct('u_buy')} as buyers
+    from rollup_firsts where ${IN_GROUP} and ${IN_DAYS} group by d
+  )
+  select $base::date + e.d as date, e.revenue, e.events, e.views, e.carts, e.purchases, coalesce(s.sessions, 0) as sessions,
+         coalesce(u.active_users, 0) as active_users, coalesce(u.buyers, 0) as buyers,
+         s.orders / nullif(s.sessions, 0)::double as conversion_rate,
+         e.revenue / nullif(s.orders, 0)::double as avg_order_value,
+         s.abandoned / nullif(s.cart_sessions, 0)::double as cart_abandonment
+  from e left join s using (d) left join u using (d)
+  order by e.d`;
+
+const PERIOD_FILTERED_ROLLUP = `
+  with s as (
+    select coalesce(sum(n) filter (where ${meets('m_any')}), 0) as sessions, coalesce(sum(n) filter (where ${meets('m_purchase')}), 0) as orders,
+           coalesce(sum(n) filter (where ${meets('m_cart')}), 0) as cart_sessions,
+           coalesce(sum(n) filter (where ${meets('m_cart')} and not (${meets('m_purchase')})), 0) as abandoned
+    from rollup_sessions where ${IN_GROUP}
+  ),
+  t as (select sum(revenue)::double as revenue from rollup_events where ${IN_GROUP} and ${IN_DAYS}),
+  u as (select ${distinct('u_any')} as active_users, ${distinct('u_buy')} as buyers from ${FIRSTS})
+  select t.revenue, u.active_users, u.buyers, s.sessions, s.orders, s.cart_sessions, s.abandoned
+  from s, t, u where s.sessions > 0`;
+
 type PeriodRow = {
   revenue: unknown;
   sessions: unknown;
@@ -119,11 +167,16 @@ export async function overview(catalog: Catalog, filters: Filters): Promise<Over
   if (p.from > p.to) return blank;
   const prev = previousPeriod(p);
   const filtered = byProduct(filters);
-  const periodSql = filtered ? PERIOD_FILTERED : PERIOD_GOLD;
-  const params = (q: { from: string; to: string }) => (filtered ? eventParams(filters, q) : { from: q.from, to: q.to });
+  const base = catalog.rollupBase();
+  const periodSql = base ? (filtered ? PERIOD_FILTERED_ROLLUP : PERIOD_ROLLUP) : filtered ? PERIOD_FILTERED : PERIOD_GOLD;
+  const dailySql = filtered ? (base ? DAILY_FILTERED_ROLLUP : DAILY_FILTERED) : DAILY_GOLD;
+  const params = (q: { from: string; to: string }) => ({
+    ...(filtered ? eventParams(filters, q) : { from: q.from, to: q.to }),
+    ...(base ? { ...rollupParams(filters, q, base), base } : {}),
+  });
 
   const [dailyRows, [current], [before]] = [
-    await catalog.query(filtered ? DAILY_FILTERED : DAILY_GOLD, params(p)),
+    await catalog.query(dailySql, params(p)),
     await catalog.query<PeriodRow>(periodSql, params(p)),
     await catalog.query<PeriodRow>(periodSql, params(prev)),
   ];

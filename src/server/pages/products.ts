@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog.js';
 import { dateRange } from '../context.js';
 import { period, type Filters } from '../filters.js';
 import { FILTERED_EVENTS, eventParams, num, ratio } from '../sql.js';
+import { IN_DAYS, IN_GROUP, rollupParams } from '../rollups/sql.js';
 import type { ProductsResponse, RankedItem } from '../types.js';
 
 export const PRODUCTS_TABLES = ['gold.fact_events', 'gold.dim_category', 'gold.kpi_daily'];
@@ -26,8 +27,9 @@ const ORDER: Record<Metric, string> = {
 
 const PRICE_BANDS = ['< $10', '$10–50', '$50–100', '$100–250', '$250–500', '$500–1000', '$1000 +'];
 
-const productsSql = (metric: Metric) => `
-  with ev as (${FILTERED_EVENTS}),
+/** Per product and per price band from the filtered events. */
+const SOURCES_GOLD = `
+  ev as (${FILTERED_EVENTS}),
   p as materialized (
     select product_id, product_id::varchar as name, any_value(brand) as brand, any_value(category_l1) as l1,
            any_value(category_l2) as l2, any_value(category_l3) as l3,
@@ -36,6 +38,47 @@ const productsSql = (metric: Metric) => `
            coalesce(sum(revenue), 0)::double as revenue
     from ev group by product_id
   ),
+  bands as (
+    select 'band' as kind,
+           (case when price < 10 then 0 when price < 50 then 1 when price < 100 then 2 when price < 250 then 3
+                 when price < 500 then 4 when price < 1000 then 5 else 6 end)::varchar as name,
+           null as brand, null as l1, null as l2, null as l3,
+           count(*) filter (where event_type = 'view') as views,
+           count(*) filter (where event_type = 'purchase') as purchases,
+           coalesce(sum(revenue), 0)::double as revenue
+    from ev where price is not null group by 2
+  )`;
+
+const IN_PRODUCT_GROUP = `($category::varchar is null or l1 = $category::varchar) and ($brand::varchar is null or brand = $brand::varchar)`;
+
+/**
+ * The same from the rollups: products by day, or over all days when the range is all of them, where
+ * a product seen with one category and brand is one row already and only the others are grouped.
+ */
+const sourcesRollup = (allDays: boolean) => `
+  p as materialized (
+    ${
+      allDays
+        ? `select product_id, product_id::varchar as name, brand, coalesce(l1, 'unknown') as l1, l2, l3, views, purchases,
+                  coalesce(revenue, 0)::double as revenue
+           from rollup_products_all where single and ${IN_PRODUCT_GROUP}
+           union all
+           select product_id, product_id::varchar as name, any_value(brand) as brand, any_value(coalesce(l1, 'unknown')) as l1,
+                  any_value(l2) as l2, any_value(l3) as l3, sum(views) as views, sum(purchases) as purchases, coalesce(sum(revenue), 0)::double as revenue
+           from rollup_products_all where not single and ${IN_PRODUCT_GROUP} group by product_id`
+        : `select product_id, product_id::varchar as name, any_value(brand) as brand, any_value(coalesce(l1, 'unknown')) as l1,
+                  any_value(l2) as l2, any_value(l3) as l3, sum(views) as views, sum(purchases) as purchases, coalesce(sum(revenue), 0)::double as revenue
+           from rollup_products where ${IN_PRODUCT_GROUP} and ${IN_DAYS} group by product_id`
+    }
+  ),
+  bands as (
+    select 'band' as kind, band::varchar as name, null as brand, null as l1, null as l2, null as l3,
+           sum(views) as views, sum(purchases) as purchases, coalesce(sum(revenue), 0)::double as revenue
+    from rollup_bands where ${IN_GROUP} and ${IN_DAYS} group by band
+  )`;
+
+const productsSql = (metric: Metric, sources: string) => `
+  with ${sources},
   overall as (select sum(purchases) / nullif(sum(views), 0)::double as rate from p),
   top_products as (select 'product' as kind, name, brand, l1, null as l2, null as l3, views, purchases, revenue from p order by ${ORDER[metric]} limit 10),
   brands as (
@@ -49,17 +92,7 @@ const productsSql = (metric: Metric) => `
   tree as (
     select 'tree' as kind, coalesce(l3, '') as name, null as brand, l1, coalesce(l2, '') as l2, coalesce(l3, '') as l3,
            sum(views) as views, sum(purchases) as purchases, sum(revenue) as revenue
-    from p group by l1, l2, l3 order by revenue desc, views desc limit 80
-  ),
-  bands as (
-    select 'band' as kind,
-           (case when price < 10 then 0 when price < 50 then 1 when price < 100 then 2 when price < 250 then 3
-                 when price < 500 then 4 when price < 1000 then 5 else 6 end)::varchar as name,
-           null as brand, null as l1, null as l2, null as l3,
-           count(*) filter (where event_type = 'view') as views,
-           count(*) filter (where event_type = 'purchase') as purchases,
-           coalesce(sum(revenue), 0)::double as revenue
-    from ev where price is not null group by 2
+    from p group by l1, l2, l3 order by revenue desc, views desc, l1, l2, l3 limit 80
   ),
   unbought as (
     select 'unbought' as kind, name, brand, l1, null as l2, null as l3, views, purchases, revenue
@@ -78,7 +111,10 @@ export async function products(catalog: Catalog, filters: Filters, metric: Metri
   if (!range) return blank;
   const p = period(filters, range);
   if (p.from > p.to) return blank;
-  const rows = await catalog.query(productsSql(metric), eventParams(filters, p));
+  const base = catalog.rollupBase();
+  const rows = base
+    ? await catalog.query(productsSql(metric, sourcesRollup(p.from === range.min && p.to === range.max)), rollupParams(filters, p, base))
+    : await catalog.query(productsSql(metric, SOURCES_GOLD), eventParams(filters, p));
   const of = (kind: string) => rows.filter((r) => r.kind === kind);
   const ranked = (r: Record<string, unknown>): RankedItem => ({
     name: String(r.name),

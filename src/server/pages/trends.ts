@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog.js';
 import { dateRange } from '../context.js';
 import { period, type Filters } from '../filters.js';
 import { FILTERED_EVENTS, eventParams, num, ratio } from '../sql.js';
+import { IN_DAYS, IN_GROUP, rollupParams } from '../rollups/sql.js';
 import type { TrendsResponse } from '../types.js';
 
 export const TRENDS_TABLES = ['gold.hourly_activity', 'gold.kpi_daily', 'gold.fact_events', 'gold.dim_category'];
@@ -32,6 +33,20 @@ const DAILY_FILTERED = `
   select event_date as date, count(*) as events, coalesce(sum(revenue), 0)::double as revenue, count(distinct hash(session_id)) filter (where session_id is not null) as sessions
   from ev group by 1 order by 1`;
 
+const GRID_ROLLUP = `
+  select day_of_week, event_hour, sum(events) as events, sum(views) as views, sum(purchases) as purchases,
+         coalesce(sum(revenue), 0)::double as revenue
+  from rollup_events where ${IN_GROUP} and ${IN_DAYS} group by 1, 2 order by 1, 2`;
+
+const DAILY_ROLLUP = `
+  with e as (
+    select d, sum(events) as events, coalesce(sum(revenue), 0)::double as revenue
+    from rollup_events where ${IN_GROUP} and ${IN_DAYS} group by d
+  ),
+  s as (select d, sum(sessions) as sessions from rollup_daily where ${IN_GROUP} and ${IN_DAYS} group by d)
+  select $base::date + e.d as date, e.events, e.revenue, coalesce(s.sessions, 0) as sessions
+  from e left join s using (d) order by e.d`;
+
 function unfiltered(filters: Filters): boolean {
   return !filters.from && !filters.to && !filters.category && !filters.brand;
 }
@@ -45,8 +60,10 @@ export async function trends(catalog: Catalog, filters: Filters): Promise<Trends
   const p = period(filters, range);
   if (p.from > p.to) return blank;
   const gold = unfiltered(filters);
-  const grid = gold ? await catalog.query(GRID_GOLD) : await catalog.query(GRID_FILTERED, eventParams(filters, p));
-  const daily = filters.category || filters.brand ? await catalog.query(DAILY_FILTERED, eventParams(filters, p)) : await catalog.query(DAILY_GOLD, p);
+  const base = catalog.rollupBase();
+  const at = base ? { ...rollupParams(filters, p, base), base } : eventParams(filters, p);
+  const grid = gold ? await catalog.query(GRID_GOLD) : await catalog.query(base ? GRID_ROLLUP : GRID_FILTERED, at);
+  const daily = filters.category || filters.brand ? await catalog.query(base ? DAILY_ROLLUP : DAILY_FILTERED, at) : await catalog.query(DAILY_GOLD, p);
 
   const heatmap = grid.map((c) => ({
     dayOfWeek: Number(c.day_of_week) - 1,

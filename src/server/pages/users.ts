@@ -7,6 +7,7 @@ import type { Catalog } from '../catalog.js';
 import { dateRange } from '../context.js';
 import { period, type Filters } from '../filters.js';
 import { num, ratio } from '../sql.js';
+import { rollupParams } from '../rollups/sql.js';
 import type { UsersResponse } from '../types.js';
 
 export const USERS_TABLES = ['gold.user_segments', 'gold.cohort_retention', 'gold.fact_sessions', 'gold.dim_user', 'gold.kpi_daily'];
@@ -35,6 +36,20 @@ const SESSIONS_PER_USER = `
   )
   select least(sessions, 11) as bucket, count(*) as users from u group by 1 order by 1`;
 
+// From the rollups: the same segment totals, new and returning users by day, and sessions per user
+// summed over the range's days from each pattern of sessions per day.
+const SEGMENTS_ROLLUP = `select segment, is_buyer, users, revenue from rollup_segments order by is_buyer desc, revenue desc, users desc`;
+const NEW_VS_RETURNING_ROLLUP = `
+  select date, new_users, returning_users from rollup_new_returning where date between $from::date and $to::date order by 1`;
+const SESSIONS_PER_USER_ROLLUP = `
+  select bucket, sum(n) as users from (
+    select bucket, n from rollup_sessions_per_user where first >= $lo::integer and last <= $hi::integer
+    union all
+    select least(list_sum(list_transform(days, x -> case when x // 16 between $lo::integer and $hi::integer then x % 16 else 0 end)), 11) as bucket, n
+    from rollup_sessions_per_user
+    where first <= $hi::integer and last >= $lo::integer and (first < $lo::integer or last > $hi::integer)
+  ) where bucket > 0 group by 1 order by 1`;
+
 export async function users(catalog: Catalog, filters: Filters): Promise<UsersResponse> {
   const blank: UsersResponse = { segments: [], tiers: [], cohorts: [], newVsReturning: [], sessionsPerUser: [] };
   const missing = catalog.missing(USERS_TABLES);
@@ -42,10 +57,12 @@ export async function users(catalog: Catalog, filters: Filters): Promise<UsersRe
   const range = await dateRange(catalog);
   if (!range) return blank;
   const p = period(filters, range);
-  const segments = await catalog.query(SEGMENTS);
+  const base = catalog.rollupBase();
+  const rollups = base !== null;
+  const segments = await catalog.query(rollups ? SEGMENTS_ROLLUP : SEGMENTS);
   const cohorts = await catalog.query(COHORTS);
-  const newVsReturning = p.from <= p.to ? await catalog.query(NEW_VS_RETURNING, p) : [];
-  const perUser = p.from <= p.to ? await catalog.query(SESSIONS_PER_USER, p) : [];
+  const newVsReturning = p.from <= p.to ? await catalog.query(rollups ? NEW_VS_RETURNING_ROLLUP : NEW_VS_RETURNING, p) : [];
+  const perUser = p.from > p.to ? [] : base ? await catalog.query(SESSIONS_PER_USER_ROLLUP, rollupParams(filters, p, base)) : await catalog.query(SESSIONS_PER_USER, p);
 
   const buyers = segments.filter((s) => s.is_buyer);
   const browsers = segments.filter((s) => !s.is_buyer);

@@ -1,0 +1,258 @@
+/**
+ * Builds the dashboard's rollups from the Gold tables, in a DuckDB session of its own so page
+ * queries keep running meanwhile, and writes each rollup to a Parquet file for the serving session
+ * to load (see rollups/index.ts). Nothing is written to the lake.
+ *
+ * Days are numbered from the data's first day (`d`). Distinct users over any date range come from
+ * `rollup_firsts`: one row per (user, day active, previous day active), aggregated to counts, so
+ * the users active between lo and hi are those with a day in [lo, hi] whose previous active day is
+ * before lo, each counted once. Sessions keep their set of days as a 64-bit mask (few distinct
+ * masks: most sessions last one day), so "sessions with a cart and no purchase in the range" is a
+ * count of rows whose masks meet the range's mask. Both are exact for any range. Rollups that
+ * count distinct things are built once per filter kind, because a session in two brands of one
+ * category is one session for the category but one for each brand:
+ *   all    no product filter          l1     by top-level category
+ *   brand  by brand                   lb     by category and brand
+ * Two rare cases keep their detail rows, so answers stay exact: sessions spanning days (their
+ * first view and first purchase depend on the range) and sessions with more than one user (whose
+ * user, the smallest id among the events the filter keeps, depends on the filter and range).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Lake } from '../../engine/lake.js';
+import { Session, quoteIdent, quoteString } from '../../engine/session.js';
+
+/** The widest date span a 64-bit day mask can hold; longer lakes are served from Gold. */
+export const MAX_DAYS = 64;
+
+export const ROLLUP_INPUTS = ['gold.fact_events', 'gold.fact_sessions', 'gold.dim_category', 'gold.dim_user', 'gold.user_segments'] as const;
+
+export type Kind = 'all' | 'l1' | 'brand' | 'lb';
+
+/** Key columns per kind; fixed text, chosen by the kind, never taken from a request. */
+const KEYS: Record<Kind, string> = {
+  all: 'null::varchar as l1, null::varchar as brand',
+  l1: 'l1, null::varchar as brand',
+  brand: 'null::varchar as l1, brand',
+  lb: 'l1, brand',
+};
+
+const KINDS = Object.keys(KEYS) as Kind[];
+
+/** The rollup tables in load order, each with the statement that creates it empty. */
+export const ROLLUP_TABLES = {
+  rollup_sessions: 'kind varchar, l1 varchar, brand varchar, m_any ubigint, m_view ubigint, m_cart ubigint, m_purchase ubigint, n bigint',
+  rollup_ttp: 'kind varchar, l1 varchar, brand varchar, d integer, secs bigint, n bigint',
+  rollup_ttp_multi: 'kind varchar, l1 varchar, brand varchar, sid ubigint, d integer, fv timestamptz, fp timestamptz',
+  rollup_daily: 'kind varchar, l1 varchar, brand varchar, d integer, sessions bigint, orders bigint, cart_sessions bigint, abandoned bigint',
+  rollup_firsts: 'kind varchar, l1 varchar, brand varchar, measure varchar, d integer, prev integer, n bigint',
+  rollup_user_detail: 'kind varchar, l1 varchar, brand varchar, user_id bigint, m_sview ubigint, m_scart ubigint, m_spurchase ubigint',
+  rollup_user_sessions: 'kind varchar, l1 varchar, brand varchar, sid ubigint, d integer, u bigint, v boolean, c boolean, p boolean',
+  rollup_events: 'kind varchar, l1 varchar, brand varchar, d integer, day_of_week integer, event_hour integer, events bigint, views bigint, carts bigint, purchases bigint, revenue decimal(38, 2)',
+  rollup_bands: 'kind varchar, l1 varchar, brand varchar, d integer, band integer, views bigint, purchases bigint, revenue decimal(38, 2)',
+} as const;
+
+const bit = (cond: string) => `bit_or(case when ${cond} then 1::ubigint << d::ubigint else 0::ubigint end)`;
+
+/** One row per (session, user, day, category, brand) with its step flags: the fold every session rollup reads. */
+const FOLD = `
+  create or replace temp table f as
+  select case when e.session_id is null then null else hash(e.session_id) end as sid, e.user_id,
+         date_diff('day', $base::date, e.event_date)::integer as d, dc.category_l1 as l1, e.brand,
+         bool_or(e.event_type = 'view') as v, bool_or(e.event_type = 'cart') as c, bool_or(e.event_type = 'purchase') as p,
+         min(e.event_time) filter (where e.event_type = 'view') as fv,
+         min(e.event_time) filter (where e.event_type = 'purchase') as fp
+  from gold_fact_events as e left join gold_dim_category as dc using (category_id)
+  group by all`;
+
+/** Sessions spanning days (md) or holding more than one user, or events without one (mu). */
+const MULTI = `
+  create or replace temp table multi as
+  select sid, min(d) <> max(d) as md, (min(user_id) <> max(user_id) or count(user_id) < count(*)) as mu
+  from f where sid is not null group by sid having md or mu`;
+
+/** Per session and day within a kind's groups. */
+const sessionDays = (kind: Kind) => `
+  create or replace temp table sd as
+  select ${KEYS[kind]}, sid, d, min(user_id) as u, bool_or(v) as v, bool_or(c) as c, bool_or(p) as p,
+         min(fv) as fv, min(fp) as fp, coalesce(any_value(m.md), false) as md, coalesce(any_value(m.mu), false) as mu
+  from f left join multi as m using (sid)
+  where sid is not null
+  group by all`;
+
+const sessionRollups = (kind: Kind) => [
+  `insert into rollup_sessions
+   select '${kind}', l1, brand, m_any, m_view, m_cart, m_purchase, count(*)
+   from (select l1, brand, sid, ${bit('true')} as m_any, ${bit('v')} as m_view, ${bit('c')} as m_cart, ${bit('p')} as m_purchase
+         from sd group by l1, brand, sid)
+   group by all`,
+  `insert into rollup_ttp
+   select '${kind}', l1, brand, d, date_diff('second', fv, fp), count(*)
+   from sd where not md and fv is not null and fp is not null and fp >= fv group by all`,
+  `insert into rollup_ttp_multi select '${kind}', l1, brand, sid, d, fv, fp from sd where md and (fv is not null or fp is not null)`,
+  `insert into rollup_user_sessions select '${kind}', l1, brand, sid, d, u, v, c, p from sd where mu`,
+  `insert into rollup_daily
+   select '${kind}', l1, brand, d, count(*), count(*) filter (where p), count(*) filter (where c), count(*) filter (where c and not p)
+   from sd group by all`,
+];
+
+/**
+ * Each distinct day mask in `source` (a table of l1, brand and the mask column) expanded to its
+ * (day, previous day) pairs, weighted by how many users have that mask.
+ */
+const firsts = (kind: Kind, measure: string, mask: string, source: string) => `
+  insert into rollup_firsts
+  select '${kind}', l1, brand, '${measure}', dp.d, dp.prev, sum(n) from (
+    select l1, brand, n, unnest(list_transform(b, (x, i) -> {'d': x, 'prev': coalesce(b[i - 1], -1)})) as dp
+    from (
+      select l1, brand, n, list_filter(range(${MAX_DAYS}), i -> ((m >> i::ubigint) & 1::ubigint) = 1) as b
+      from (select l1, brand, ${mask} as m, count(*) as n from ${source} where ${mask} <> 0 group by all)
+    )
+  ) group by all`;
+
+/** Per user within a kind's groups: days with any event, a purchase, and steps in single-user sessions. */
+const userRollups = (kind: Kind) => [
+  `create or replace temp table uk as
+   select ${KEYS[kind]}, user_id, ${bit('true')} as m_any, ${bit('p')} as m_buy,
+          ${bit('v and sid is not null and not coalesce(m.mu, false)')} as m_sview,
+          ${bit('c and sid is not null and not coalesce(m.mu, false)')} as m_scart,
+          ${bit('p and sid is not null and not coalesce(m.mu, false)')} as m_spurchase
+   from f left join multi as m using (sid)
+   where user_id is not null
+   group by all`,
+  firsts(kind, 'u_any', 'm_any', 'uk'),
+  firsts(kind, 'u_buy', 'm_buy', 'uk'),
+  firsts(kind, 'u_sview', 'm_sview', 'uk'),
+  firsts(kind, 'u_scart', 'm_scart', 'uk'),
+  firsts(kind, 'u_spurchase', 'm_spurchase', 'uk'),
+  `insert into rollup_user_detail
+   select '${kind}', l1, brand, user_id, m_sview, m_scart, m_spurchase from uk
+   where user_id in (select f.user_id from f join multi using (sid) where multi.mu)`,
+];
+
+const EVENT_BASE = `
+  create or replace temp table eb as
+  select date_diff('day', $base::date, e.event_date)::integer as d, e.day_of_week, e.event_hour, dc.category_l1 as l1, e.brand,
+         count(*) as events, count(*) filter (where e.event_type = 'view') as views,
+         count(*) filter (where e.event_type = 'cart') as carts, count(*) filter (where e.event_type = 'purchase') as purchases,
+         sum(e.revenue) as revenue
+  from gold_fact_events as e left join gold_dim_category as dc using (category_id)
+  group by all`;
+
+const BAND_BASE = `
+  create or replace temp table bb as
+  select date_diff('day', $base::date, e.event_date)::integer as d, dc.category_l1 as l1, e.brand,
+         case when e.price < 10 then 0 when e.price < 50 then 1 when e.price < 100 then 2 when e.price < 250 then 3
+              when e.price < 500 then 4 when e.price < 1000 then 5 else 6 end as band,
+         count(*) filter (where e.event_type = 'view') as views, count(*) filter (where e.event_type = 'purchase') as purchases,
+         sum(e.revenue) as revenue
+  from gold_fact_events as e left join gold_dim_category as dc using (category_id)
+  where e.price is not null
+  group by all`;
+
+const additiveRollups = (kind: Kind) => [
+  `insert into rollup_events select '${kind}', ${KEYS[kind]}, d, day_of_week, event_hour, sum(events), sum(views), sum(carts), sum(purchases), sum(revenue) from eb group by all`,
+  `insert into rollup_bands select '${kind}', ${KEYS[kind]}, d, band, sum(views), sum(purchases), sum(revenue) from bb group by all`,
+];
+
+/** Rollups without filter kinds: products by day and over all days, session starts, users. */
+const PLAIN = [
+  `create table rollup_products as
+   select date_diff('day', $base::date, e.event_date)::integer as d, e.product_id, dc.category_l1 as l1, dc.category_l2 as l2,
+          dc.category_l3 as l3, e.brand,
+          count(*) filter (where e.event_type = 'view') as views, count(*) filter (where e.event_type = 'purchase') as purchases,
+          sum(e.revenue) as revenue
+   from gold_fact_events as e left join gold_dim_category as dc using (category_id)
+   group by all order by d, brand, l1`,
+  // Over all days; single marks the (usual) product seen with one category and brand, whose row
+  // needs no grouping by product to answer.
+  `create table rollup_products_all as
+   select product_id, l1, l2, l3, brand, sum(views)::bigint as views, sum(purchases)::bigint as purchases, sum(revenue) as revenue,
+          count(*) over (partition by product_id) = 1 as single
+   from rollup_products group by product_id, l1, l2, l3, brand order by brand, l1`,
+  // Sessions by the day they started, as gold.fact_sessions counts them without a product filter.
+  `create table rollup_starts as
+   select date_diff('day', $base::date, session_date)::integer as d, views > 0 as v, carts > 0 as c, purchases > 0 as p, count(*) as n
+   from gold_fact_sessions group by all order by d`,
+  `create temp table st as
+   select null::varchar as l1, null::varchar as brand, user_id,
+          ${bit('true')} as m_st, ${bit('views > 0')} as m_st_v, ${bit('carts > 0')} as m_st_c, ${bit('purchases > 0')} as m_st_p
+   from (select user_id, date_diff('day', $base::date, session_date)::integer as d, views, carts, purchases from gold_fact_sessions)
+   where user_id is not null group by user_id`,
+  firsts('all', 'st', 'm_st', 'st'),
+  firsts('all', 'st_v', 'm_st_v', 'st'),
+  firsts('all', 'st_c', 'm_st_c', 'st'),
+  firsts('all', 'st_p', 'm_st_p', 'st'),
+  `create table rollup_new_returning as
+   with s as (
+     select distinct f.session_date, f.user_id, u.first_seen::date = f.session_date as is_new
+     from gold_fact_sessions as f join gold_dim_user as u using (user_id)
+   )
+   select session_date as date, count(*) filter (where is_new) as new_users, count(*) filter (where not is_new) as returning_users
+   from s group by 1 order by 1`,
+  // Sessions per user by first and last start day and in all (capped at 11, the chart's last
+  // bucket); users whose days a range only partly covers are summed over the range's days from
+  // their list of day * 16 + sessions that day (capped too), users with the same pattern counted once.
+  `create table rollup_sessions_per_user as
+   select first, last, bucket, days, count(*) as n from (
+     select user_id, min(d) as first, max(d) as last, least(sum(sessions), 11) as bucket,
+            case when min(d) < max(d) then list(d * 16 + least(sessions, 11) order by d) end as days
+     from (select user_id, date_diff('day', $base::date, session_date)::integer as d, count(*) as sessions from gold_fact_sessions group by all)
+     group by user_id
+   ) group by all order by first, last`,
+  `create table rollup_segments as
+   select segment, is_buyer, count(*) as users, coalesce(sum(monetary), 0)::double as revenue
+   from gold_user_segments group by all`,
+];
+
+export const ALL_ROLLUPS = [
+  ...Object.keys(ROLLUP_TABLES),
+  'rollup_products',
+  'rollup_products_all',
+  'rollup_starts',
+  'rollup_new_returning',
+  'rollup_sessions_per_user',
+  'rollup_segments',
+];
+
+export interface BuildInput {
+  lakeDir: string;
+  /** Versions of ROLLUP_INPUTS to read. */
+  versions: Record<string, number>;
+  /** The data's first and last day (gold.kpi_daily). */
+  range: { min: string; max: string };
+  threads?: number;
+}
+
+/** Builds every rollup and writes it to `<dir>/<name>.parquet`; returns the folder. */
+export async function buildRollups(input: BuildInput): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'clicklake-rollups-'));
+  const session = await Session.open({ threads: input.threads, memoryLimit: '4GB', tempDirectory: join(dir, 'spill') });
+  try {
+    const lake = new Lake(input.lakeDir, session);
+    for (const table of ROLLUP_INPUTS) await lake.view(table.replace('.', '_'), table, { version: input.versions[table]! });
+    const base = { base: input.range.min };
+    for (const [name, columns] of Object.entries(ROLLUP_TABLES)) await session.run(`create table ${quoteIdent(name)} (${columns})`);
+    await session.run(FOLD, base);
+    await session.run(MULTI);
+    for (const kind of KINDS) {
+      await session.run(sessionDays(kind));
+      for (const sql of sessionRollups(kind)) await session.run(sql);
+      for (const sql of userRollups(kind)) await session.run(sql);
+    }
+    await session.run('drop table if exists sd; drop table if exists uk; drop table if exists f; drop table if exists multi');
+    await session.run(EVENT_BASE, base);
+    await session.run(BAND_BASE, base);
+    for (const kind of KINDS) for (const sql of additiveRollups(kind)) await session.run(sql);
+    for (const sql of PLAIN) await session.run(sql, sql.includes('$base') ? base : undefined);
+    for (const name of ALL_ROLLUPS) {
+      // Sorted by kind and keys, so a filtered read skips the row groups of other groups.
+      const order = name in ROLLUP_TABLES ? ' order by kind, brand, l1' : '';
+      await session.run(`copy (select * from ${quoteIdent(name)}${order}) to ${quoteString(join(dir, `${name}.parquet`))} (format parquet)`);
+    }
+    return dir;
+  } finally {
+    session.close();
+  }
+}
