@@ -28,6 +28,7 @@ const productsQuery = z.object({ ...filterShape, metric: z.enum(['revenue', 'vie
 const noQuery = z.object({}).strict();
 const version = z.string().regex(/^\d{1,9}$/, 'must be a table version (a whole number)').transform(Number);
 const diffQuery = z.object({ from: version, to: version }).strict();
+const historyQuery = z.object({ before: version.optional() }).strict();
 const tableName = z.string().regex(/^[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*$/, 'must be a table name like gold.kpi_daily');
 
 /**
@@ -104,9 +105,9 @@ export function registerRoutes(app: FastifyInstance, catalog: Catalog, rollups: 
   });
 
   app.get<{ Params: { table: string } }>('/api/lakehouse/tables/:table/history', async (request) => {
-    parseQuery(noQuery, request.query);
+    const { before } = parseQuery(historyQuery, request.query);
     const name = parseParam(tableName, request.params.table, 'table');
-    return memo('history', name, () => tableHistory(catalog, name));
+    return memo('history', [name, before ?? null], () => tableHistory(catalog, name, before));
   });
 
   app.get<{ Params: { table: string; version: string } }>('/api/lakehouse/tables/:table/versions/:version', async (request) => {

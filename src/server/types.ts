@@ -200,7 +200,15 @@ export interface HistoryEntry {
 
 export interface TableHistoryResponse {
   name: string;
+  /** Oldest first: up to `limit` versions before the requested one (the latest when none was). */
   history: HistoryEntry[];
+  limit: number;
+  /** The table's latest version. */
+  latest: number | null;
+  /** Versions exist before the first one shown (ask again with before = its version). */
+  hasOlder: boolean;
+  /** Versions exist after the last one shown. */
+  hasNewer: boolean;
 }
 
 export interface TableAtVersionResponse {

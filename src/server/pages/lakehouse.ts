@@ -15,8 +15,8 @@ import { NotFoundError } from '../errors.js';
 import { num } from '../sql.js';
 import type { HistoryEntry, LakehouseResponse, TableAtVersionResponse, TableDiffResponse, TableHistoryResponse } from '../types.js';
 
-/** History shows at most this many recent versions; older ones stay reachable by time travel. */
-const HISTORY_LIMIT = 60;
+/** History shows this many versions a page; older ones are paged back to with `before`. */
+export const HISTORY_LIMIT = 60;
 const SAMPLE_ROWS = 20;
 const TIME_TRAVEL_VIEW = 'time_travel';
 
@@ -70,13 +70,16 @@ export async function lakeTables(catalog: Catalog): Promise<LakehouseResponse> {
 }
 
 /**
- * One snapshot at the first version shown, then each later commit applied to a running file set:
+ * A page of history: the HISTORY_LIMIT versions before `before` (default: up to the latest). One
+ * snapshot at the first version shown, then each later commit applied to a running file set:
  * linear in the number of commits rather than one log replay per version.
  */
-export async function tableHistory(catalog: Catalog, name: string): Promise<TableHistoryResponse> {
+export async function tableHistory(catalog: Catalog, name: string, before?: number): Promise<TableHistoryResponse> {
   requireTable(catalog, name);
   const store = new FsLogStore(catalog.lake.path(name));
-  const commits = (await listCommits(store)).slice(-HISTORY_LIMIT);
+  const all = await listCommits(store);
+  const older = before === undefined ? all : all.filter((c) => c.version < before);
+  const commits = older.slice(-HISTORY_LIMIT);
   const history: HistoryEntry[] = [];
   const live = new Map<string, { size: number; rows: number | undefined }>();
   for (const [i, { version, modificationTime }] of commits.entries()) {
@@ -108,7 +111,16 @@ export async function tableHistory(catalog: Catalog, name: string): Promise<Tabl
       metrics: commitInfo?.operationMetrics ?? {},
     });
   }
-  return { name, history };
+  const first = all[0]?.version;
+  const last = all.at(-1)?.version;
+  return {
+    name,
+    history,
+    limit: HISTORY_LIMIT,
+    latest: last ?? null,
+    hasOlder: commits.length > 0 && first !== undefined && commits[0]!.version > first,
+    hasNewer: last !== undefined && (commits.length ? commits.at(-1)!.version < last : before !== undefined && first !== undefined && before <= last),
+  };
 }
 
 export async function tableAtVersion(catalog: Catalog, name: string, version: number): Promise<TableAtVersionResponse> {

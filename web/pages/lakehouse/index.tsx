@@ -91,7 +91,9 @@ function Lakehouse({ data, extra, setExtra }: { data: LakehouseResponse; extra: 
 
 function TableDetail({ name, latest, extra, setExtra }: { name: string; latest: number; extra: Record<string, string>; setExtra: (e: Record<string, string>) => void }) {
   const enc = encodeURIComponent(name);
-  const history = useApi<TableHistoryResponse>(`/api/lakehouse/tables/${enc}/history`);
+  // A page of history ends just before 'before' (absent: the latest versions).
+  const before = extra.before !== undefined && /^\d+$/.test(extra.before) ? Number(extra.before) : undefined;
+  const history = useApi<TableHistoryResponse>(`/api/lakehouse/tables/${enc}/history${before !== undefined ? `?before=${before}` : ''}`);
   const version = extra.version !== undefined && /^\d+$/.test(extra.version) ? Number(extra.version) : latest;
   // 'base', not 'from': the global date filter already owns 'from' in the URL.
   const diffFrom = extra.base !== undefined && /^\d+$/.test(extra.base) ? Number(extra.base) : Math.max(0, latest - 1);
@@ -104,6 +106,8 @@ function TableDetail({ name, latest, extra, setExtra }: { name: string; latest: 
       <h2>{name}: history</h2>
       <LoadedView state={history}>
         {(h) => (
+          <>
+          <HistoryPager history={h} onPage={(b) => set('before', b === undefined ? '' : String(b))} />
           <section className="grid">
             <Chart
               title={`${name} rows by version`}
@@ -140,6 +144,7 @@ function TableDetail({ name, latest, extra, setExtra }: { name: string; latest: 
               </table>
             </div>
           </section>
+          </>
         )}
       </LoadedView>
       <h2>Time travel</h2>
@@ -168,6 +173,34 @@ function TableDetail({ name, latest, extra, setExtra }: { name: string; latest: 
       </div>
       <TimeTravel at={at} diff={diff} />
     </>
+  );
+}
+
+/** Which versions the history shows, and buttons to page to older or newer ones. */
+function HistoryPager({ history: h, onPage }: { history: TableHistoryResponse; onPage: (before: number | undefined) => void }) {
+  const first = h.history[0]?.version;
+  const last = h.history.at(-1)?.version;
+  const newer = () => {
+    const next = (last ?? -1) + 1 + h.limit;
+    onPage(h.latest === null || next > h.latest ? undefined : next);
+  };
+  return (
+    <div className="controls pager" data-pager="history">
+      <span className="reasoning" data-shown={first === undefined ? '' : `${first}-${last}`}>
+        {first === undefined ? 'No versions in this page.' : `Versions ${first}–${last} of ${h.latest === null ? '?' : `0–${h.latest}`}, ${h.limit} a page.`}
+      </span>
+      <button type="button" className="link" name="older" disabled={!h.hasOlder} onClick={() => first !== undefined && onPage(first)}>
+        ← Older versions
+      </button>
+      <button type="button" className="link" name="newer" disabled={!h.hasNewer} onClick={newer}>
+        Newer versions →
+      </button>
+      {h.hasNewer ? (
+        <button type="button" className="link" name="latest" onClick={() => onPage(undefined)}>
+          Latest
+        </button>
+      ) : null}
+    </div>
   );
 }
 
