@@ -135,6 +135,34 @@ describe.skipIf(!CHROMIUM)('dashboard in Chromium', () => {
     await page.screenshot({ path: `${ARTIFACTS}lakehouse-time-travel.png`, fullPage: true });
   });
 
+  it('lakehouse: the history says which versions it shows, with paging to older ones', async () => {
+    await page.goto(`${server.url}/lakehouse?table=bronze.events`);
+    await waitForCharts(page);
+    const pager = page.locator('[data-pager="history"]');
+    expect(await pager.locator('[data-shown]').getAttribute('data-shown')).toBe('0-1');
+    // Two versions fit one page: nothing older or newer to page to.
+    expect(await pager.locator('button[name="older"]').isDisabled()).toBe(true);
+    expect(await pager.locator('button[name="newer"]').isDisabled()).toBe(true);
+  });
+
+  it('users: each chart says which filters apply to it', async () => {
+    errors.length = 0;
+    await page.goto(`${server.url}/users`);
+    await waitForCharts(page);
+    expect(await page.locator('[data-scope="ignored"]').count()).toBe(0);
+    const meta = await api<MetaResponse>('/api/meta');
+    await page.goto(`${server.url}/users?brand=${encodeURIComponent(meta.brands[0]!)}`);
+    await waitForCharts(page);
+    // Segments, tiers, cohorts, new and returning, sessions per user: none narrows by brand.
+    expect(await page.locator('[data-scope="ignored"]').count()).toBe(5);
+    expect(await page.locator('[data-chart="sessions-per-user"] .chart-scope').textContent()).toMatch(/date range applies; category and brand do not/);
+    await page.goto(`${server.url}/users?from=${meta.dateRange!.min}`);
+    await waitForCharts(page);
+    // A date range narrows new and returning users and sessions per user, not the all-data charts.
+    expect(await page.locator('[data-scope="ignored"]').count()).toBe(3);
+    expect(errors).toEqual([]);
+  });
+
   it('exports a chart as PNG and its data as CSV', async () => {
     await page.goto(`${server.url}/overview`);
     await waitForCharts(page);

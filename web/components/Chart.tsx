@@ -20,9 +20,11 @@ export interface ChartProps {
   height?: number;
   empty?: string;
   wide?: boolean;
+  /** What the chart covers when that differs from the filters (e.g. a filter that does not apply to it). */
+  scope?: { text: string; ignored?: boolean };
 }
 
-export function Chart({ title, table, option, height = 300, empty, wide }: ChartProps) {
+export function Chart({ title, table, option, height = 300, empty, wide, scope }: ChartProps) {
   const palette = usePalette();
   const holder = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
@@ -80,6 +82,11 @@ export function Chart({ title, table, option, height = 300, empty, wide }: Chart
           </button>
         </span>
       </figcaption>
+      {scope ? (
+        <p className={`chart-scope${scope.ignored ? ' ignored' : ''}`} data-scope={scope.ignored ? 'ignored' : 'applied'}>
+          {scope.text}
+        </p>
+      ) : null}
       {hasData ? (
         <div className="chart-canvas" ref={holder} style={{ height }} data-rendered="false" role="img" aria-label={title} />
       ) : (

@@ -4,7 +4,7 @@ import type { EChartsOption } from 'echarts';
 import type { PageProps } from '../types';
 import type { UsersResponse } from '../../../src/server/types';
 import { useApi } from '../../lib/api';
-import { filterQuery } from '../../lib/route';
+import { filterQuery, type Filters } from '../../lib/route';
 import { PageHeader, GoldView } from '../../components/States';
 import { Chart } from '../../components/Chart';
 import { tableOf } from '../../lib/csv';
@@ -18,10 +18,11 @@ export function UsersPage({ filters }: PageProps) {
     <GoldView state={state}>
       {(data) => (
         <>
-          <Users data={data} />
+          <Users data={data} filters={filters} />
           <p className="reasoning" data-filter-note="true">
-            Segments, tiers and cohorts cover all data; the date range applies to new and returning users and sessions per user
-            {filters.category || filters.brand ? '. A user is not tied to one category or brand, so those filters do not apply on this page.' : '.'}
+            Segments, tiers and cohorts describe each user over all their data, so no filter applies to them; the date range applies to new and
+            returning users and sessions per user. A user and a session are not tied to one category or brand, so those filters do not apply on
+            this page.
           </p>
         </>
       )}
@@ -37,7 +38,24 @@ function pieOption(p: Palette, items: { name: string; value: number | null }[], 
   } as EChartsOption;
 }
 
-function Users({ data }: { data: UsersResponse }) {
+/** What each chart covers, marked when a filter set in the URL does not apply to it. */
+function scopes(filters: Filters) {
+  const product = Boolean(filters.category || filters.brand);
+  const dates = Boolean(filters.from || filters.to);
+  return {
+    allData: {
+      text: product || dates ? 'All data: the date, category and brand filters do not apply to this chart.' : 'All data; filters do not apply to this chart.',
+      ignored: product || dates,
+    },
+    inRange: {
+      text: product ? 'The date range applies; category and brand do not (a user is not tied to one).' : 'The date range applies; category and brand filters do not.',
+      ignored: product,
+    },
+  };
+}
+
+function Users({ data, filters }: { data: UsersResponse; filters: Filters }) {
+  const scope = scopes(filters);
   const top = [...data.segments].sort((a, b) => Number(b.revenueShare ?? 0) - Number(a.revenueShare ?? 0))[0];
   // Newest first: the heatmap's y axis runs upwards, so the oldest cohort ends on top, as cohort tables read.
   const weeks = [...new Set(data.cohorts.map((c) => c.cohortWeek))].sort().reverse();
@@ -62,6 +80,7 @@ function Users({ data }: { data: UsersResponse }) {
       />
       <section className="grid">
         <Chart
+          scope={scope.allData}
           title="RFM segments: users and revenue share"
           table={tableOf(data.segments, ['segment', 'users', 'userShare', 'revenue', 'revenueShare'])}
           option={(p) =>
@@ -71,9 +90,10 @@ function Users({ data }: { data: UsersResponse }) {
             ], { rotate: 20 })
           }
         />
-        <Chart title="Engagement tiers" table={tableOf(data.tiers, ['tier', 'users', 'share'])} option={(p) => pieOption(p, data.tiers.map((t) => ({ name: t.tier, value: t.users })), 'compact')} />
+        <Chart scope={scope.allData} title="Engagement tiers" table={tableOf(data.tiers, ['tier', 'users', 'share'])} option={(p) => pieOption(p, data.tiers.map((t) => ({ name: t.tier, value: t.users })), 'compact')} />
         <Chart
           wide
+          scope={scope.allData}
           title="Weekly cohort retention"
           table={tableOf(data.cohorts, ['cohortWeek', 'weekOffset', 'users', 'retention'])}
           height={Math.max(220, weeks.length * 34 + 90)}
@@ -93,6 +113,7 @@ function Users({ data }: { data: UsersResponse }) {
           }
         />
         <Chart
+          scope={scope.inRange}
           title="New and returning users per day"
           table={tableOf(data.newVsReturning, ['date', 'newUsers', 'returningUsers'])}
           option={(p) =>
@@ -103,6 +124,7 @@ function Users({ data }: { data: UsersResponse }) {
           }
         />
         <Chart
+          scope={scope.inRange}
           title="Sessions per user"
           table={tableOf(data.sessionsPerUser, ['sessions', 'users'])}
           option={(p) => xyOption(p, data.sessionsPerUser.map((s) => s.sessions), [{ name: 'Users', values: data.sessionsPerUser.map((s) => s.users), format: 'compact' }])}
