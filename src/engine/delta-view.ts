@@ -9,7 +9,7 @@ import { bindPredicate, type Literal, type Predicate } from '../delta/predicate.
 import { pruneFiles } from '../delta/skipping.js';
 import { loadSnapshot, type Snapshot } from '../delta/snapshot.js';
 import type { StructType } from '../delta/schema.js';
-import { createScanView } from './delta-scan.js';
+import { createScanView, dataFilePath } from './delta-scan.js';
 import { duckType } from './delta-types.js';
 import { DuckDbParquetReader } from './parquet-reader.js';
 import { quoteIdent, type Session } from './session.js';
@@ -32,7 +32,7 @@ export async function openDeltaView(
   viewName: string,
   tablePath: string,
   options: DeltaViewOptions = {},
-): Promise<{ snapshot: Snapshot; scan: ScanReport }> {
+): Promise<{ snapshot: Snapshot; scan: ScanReport; paths: string[] }> {
   const store = new FsLogStore(tablePath);
   const snapshot = await loadSnapshot(store, new DuckDbParquetReader(session), {
     version: options.version,
@@ -41,6 +41,7 @@ export async function openDeltaView(
   const predicate = options.predicate && bindPredicate(options.predicate, snapshot.schema, snapshot.table);
   const files = predicate ? pruneFiles(snapshot.files, predicate, snapshot) : [...snapshot.files];
   await createScanView(session, viewName, store, snapshot, files);
+  const paths = files.map((file) => dataFilePath(store, file));
   const size = (list: readonly { add: { size: number } }[]): number => list.reduce((sum, f) => sum + Number(f.add.size ?? 0), 0);
   return {
     snapshot,
@@ -50,6 +51,7 @@ export async function openDeltaView(
       bytesTotal: size(snapshot.files),
       bytesScanned: size(files),
     },
+    paths,
   };
 }
 

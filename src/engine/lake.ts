@@ -72,6 +72,12 @@ export class Lake {
     return true;
   }
 
+  /** Registers the view like `view`, and returns the data files it reads (local paths). */
+  async viewFiles(viewName: string, name: string, at: DeltaViewOptions = {}): Promise<string[] | undefined> {
+    if (!this.exists(name)) return undefined;
+    return (await openDeltaView(this.session, viewName, this.path(name), at)).paths;
+  }
+
   /** Registers the table as a view, or an empty relation of the given columns when it is absent. */
   async viewOrEmpty(viewName: string, name: string, emptySql: string, at: DeltaViewOptions = {}): Promise<boolean> {
     if (await this.view(viewName, name, at)) return true;

@@ -6,19 +6,22 @@ import { appendFileSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 
 /**
- * `CLICKLAKE_TRACE_SQL=FILE` appends one line per statement (milliseconds, then the SQL folded to
- * one line) to FILE: the profile of a slow run, without a debugger.
+ * `CLICKLAKE_TRACE_SQL=FILE` appends one line per statement to FILE: wall milliseconds, CPU
+ * milliseconds of the whole process (DuckDB's threads included, so it holds on a busy machine),
+ * then the SQL folded to one line. The profile of a slow run, without a debugger.
  */
 const TRACE_FILE = process.env.CLICKLAKE_TRACE_SQL;
 
 async function traced<T>(sql: string, work: () => Promise<T>): Promise<T> {
   if (!TRACE_FILE) return work();
   const start = performance.now();
+  const cpu = process.cpuUsage();
   try {
     return await work();
   } finally {
-    const ms = (performance.now() - start).toFixed(1);
-    appendFileSync(TRACE_FILE, `${ms}\t${sql.replace(/\s+/g, ' ').slice(0, 400)}\n`);
+    const used = process.cpuUsage(cpu);
+    const line = [(performance.now() - start).toFixed(1), ((used.user + used.system) / 1000).toFixed(1), sql.replace(/\s+/g, ' ').slice(0, 400)];
+    appendFileSync(TRACE_FILE, `${line.join('\t')}\n`);
   }
 }
 

@@ -5,11 +5,12 @@
  * = Silver rows + quarantined + duplicates removed) to `ops.reconciliation`. All three writes carry
  * the app transaction `silver:<batch>`, so a batch is promoted exactly once even across a crash.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { quoteString } from '../engine/session.js';
 import type { Predicate } from '../delta/predicate.js';
 import { modelSql } from './models.js';
+import { splitByDay, type DaySplit } from './silver-days.js';
 import { batchIdOf } from './bronze.js';
 import { PromotionStoppedError, ReconciliationError } from './errors.js';
 import { TABLES, secondsSince, type StepContext } from './context.js';
@@ -22,6 +23,8 @@ export interface SilverBatchResult {
   quarantined: number;
   duplicates: number;
   balanced: boolean;
+  /** How a large batch was split by day (see silver-days.ts); absent for a batch done whole. */
+  daySplit?: DaySplit['how'];
   seconds: number;
 }
 
@@ -106,20 +109,24 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
   const batchLiteral = quoteString(batchId);
 
   // A batch is one source file, so the batch id prunes Bronze to that file's data files.
-  await lake.view('bronze_all', TABLES.bronzeEvents, { predicate: equals('_batch_id', batchId) });
+  const bronzeFiles = (await lake.viewFiles('bronze_all', TABLES.bronzeEvents, { predicate: equals('_batch_id', batchId) })) ?? [];
   await session.run(`CREATE OR REPLACE TEMP VIEW bronze_batch AS SELECT * FROM bronze_all WHERE _batch_id = ${batchLiteral}`);
-  // The batch's periods: the months holding at least PERIOD_MIN_SHARE of its well-formed times.
-  // A source file covers a month (or a few); rows in any other month are quarantined.
+  // One scan of the batch's times gives its text days and its periods: the months holding at
+  // least PERIOD_MIN_SHARE of its well-formed times. A source file covers a month (or a few);
+  // rows in any other month are quarantined.
+  await session.run(
+    `CREATE OR REPLACE TEMP TABLE batch_days AS
+       SELECT left(event_time, 10) AS day, count(*) AS n FROM bronze_batch
+       WHERE event_time LIKE '____-__-__ __:__:__ UTC' GROUP BY 1`,
+  );
   await session.run(
     `CREATE OR REPLACE TEMP TABLE batch_periods AS
-       WITH months AS (
-         SELECT left(event_time, 7) AS month, count(*) AS n FROM bronze_batch
-         WHERE event_time LIKE '____-__-__ __:__:__ UTC' GROUP BY 1
-       )
+       WITH months AS (SELECT left(day, 7) AS month, sum(n) AS n FROM batch_days GROUP BY 1)
        SELECT month FROM months WHERE n >= $share * (SELECT sum(n) FROM months)`,
     { share: PERIOD_MIN_SHARE },
   );
-  await session.run(`CREATE OR REPLACE TEMP VIEW silver_typed AS ${modelSql('silver', 'typed_batch')}`);
+  await session.run(`CREATE OR REPLACE TEMP VIEW silver_typed_batch AS ${modelSql('silver', 'typed_batch')}`);
+  await session.run('CREATE OR REPLACE TEMP VIEW silver_typed AS SELECT * FROM silver_typed_batch');
   await session.run(`CREATE OR REPLACE TEMP TABLE quarantine_info AS SELECT $at::TIMESTAMPTZ AS _quarantined_at`, {
     at: ctx.effects.now().toISOString(),
   });
@@ -129,74 +136,35 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
   // per-day groups are exact, and each GROUP BY then holds a day instead of the whole file (a month
   // in one GROUP BY runs out of a 3 GB memory limit). Each day is its own append, with the batch's
   // app transaction at version day-index + 1, so a resumed run skips the days already written.
+  // A smaller batch compares with what Silver holds on its days (duplicates of earlier batches can
+  // only sit there); a first small batch compares with nothing.
   const byDay = bronzeRows > (ctx.dayByDayAbove ?? DEDUPE_BY_DAY_ABOVE);
-  // Duplicates of earlier batches can only sit on the same days, so Silver is pruned to the days
-  // the batch's text timestamps name (a superset of its valid days); a first small batch compares
-  // with nothing and skips the scan.
-  const days =
-    byDay || lake.exists(TABLES.silverEvents)
-      ? (
-          await session.all<{ d: string }>(
-            `SELECT DISTINCT strftime(try_cast(left(event_time, 10) AS DATE), '%Y-%m-%d') AS d FROM bronze_batch ` +
-              `WHERE try_cast(left(event_time, 10) AS DATE) IS NOT NULL ORDER BY d`,
-          )
-        ).map((r) => r.d)
-      : [];
-
-  // The by-day path types the batch once into a staging dataset split by event day, so each day
-  // reads its own slice instead of re-reading and re-typing the whole batch. Rejected rows (which
-  // may have no valid day) get their own slice for the quarantine write.
-  const staging = byDay ? join(ctx.stagingDir, `silver-${batchId}`) : undefined;
+  const staging = join(ctx.stagingDir, `silver-${batchId}`);
   try {
-    if (staging !== undefined) await stageTyped(ctx, staging);
-    return await promoteTyped(ctx, batchId, tick, { start, bronzeRows, byDay, days, staging });
+    const split = byDay ? await splitByDay(ctx, { batchId, rows: bronzeRows, files: bronzeFiles }, staging) : undefined;
+    const days = split?.days ?? (lake.exists(TABLES.silverEvents) ? await validDays(ctx) : []);
+    return await promoteTyped(ctx, batchId, tick, { start, bronzeRows, days, split });
   } finally {
-    if (staging !== undefined) rmSync(staging, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
   }
 }
 
-const REJECTED_SLICE = 'rejected';
-
-/** One scan of `silver_typed` into `<dir>/_stage_day=<YYYY-MM-DD | rejected>/`. */
-async function stageTyped(ctx: StepContext, dir: string): Promise<void> {
-  const { session } = ctx;
-  // The session zone is UTC, so the day of event_time_v is the text day the slices are named by.
-  // Clean rows are only read for their typed values and lineage, so their raw columns are staged
-  // as nulls (most of the write); rejected rows keep everything the quarantine records.
-  const raw = RAW_COLUMNS.map((c) => `CASE WHEN reason IS NULL THEN NULL ELSE ${c} END AS ${c}`).join(', ');
-  await session.run(
-    `COPY (SELECT * REPLACE (${raw}), CASE WHEN reason IS NULL THEN strftime(event_time_v, '%Y-%m-%d') ELSE ${quoteString(REJECTED_SLICE)} END AS _stage_day ` +
-      `FROM silver_typed) TO ${quoteString(dir)} (FORMAT parquet, PARTITION_BY (_stage_day))`,
+/** The batch's text days that are dates (see batch_days), ascending. */
+async function validDays(ctx: StepContext): Promise<string[]> {
+  const rows = await ctx.session.all<{ day: string }>(
+    `SELECT day FROM batch_days WHERE strftime(try_cast(day AS DATE), '%Y-%m-%d') = day ORDER BY day`,
   );
-  // Partition columns are not stored in the files, so the staged rows have silver_typed's columns.
-  await session.run(
-    `CREATE OR REPLACE TEMP VIEW silver_staged AS SELECT * FROM read_parquet(${quoteString(join(dir, '*', '*.parquet'))}, hive_partitioning = false)`,
-  );
-}
-
-/** Bronze's text columns, which events.sql never reads. */
-const RAW_COLUMNS = [
-  'event_time', 'event_type', 'product_id', 'category_id', 'category_code', 'brand', 'price', 'user_id', 'user_session',
-  '_rescued', '_raw_line', '_parse_error',
-] as const;
-
-/** Points `silver_typed` at one staged slice, or at no rows when the batch has none there. */
-async function useSlice(ctx: StepContext, dir: string, slice: string): Promise<void> {
-  const path = join(dir, `_stage_day=${slice}`);
-  const source = existsSync(path)
-    ? `read_parquet(${quoteString(join(path, '*.parquet'))}, hive_partitioning = false)`
-    : 'silver_staged WHERE false';
-  await ctx.session.run(`CREATE OR REPLACE TEMP VIEW silver_typed AS SELECT * FROM ${source}`);
+  return rows.map((r) => r.day);
 }
 
 async function promoteTyped(
   ctx: StepContext,
   batchId: string,
   tick: () => void,
-  batch: { start: number; bronzeRows: number; byDay: boolean; days: string[]; staging: string | undefined },
+  batch: { start: number; bronzeRows: number; days: string[]; split: DaySplit | undefined },
 ): Promise<SilverBatchResult> {
   const { lake, session } = ctx;
-  const { start, bronzeRows, byDay, days, staging } = batch;
+  const { start, bronzeRows, days, split } = batch;
   const txn = { appId: silverAppId(batchId), version: 0 };
   const batchLiteral = quoteString(batchId);
   const verdict = await ctx.quality({
@@ -213,9 +181,9 @@ async function promoteTyped(
   const common = { txn, operationParameters: { batchId, runId: ctx.runId } };
   const eventsOptions = { partitionBy: ['event_date'], description: 'Typed, deduplicated clickstream events; partitioned by event_date (UTC).' };
   const written = { rows: 0, complete: true };
-  const slices = byDay ? days.map((day, i) => ({ day, version: i + 1 })) : [{ day: undefined, version: txn.version }];
+  const slices = split ? days.map((day, i) => ({ day, version: i + 1 })) : [{ day: undefined, version: txn.version }];
   for (const { day, version } of slices) {
-    if (day !== undefined && staging !== undefined) await useSlice(ctx, staging, day);
+    if (day !== undefined) await split?.useDay(day);
     await existingOn(ctx, day !== undefined ? [day] : days);
     const result = await lake.append(TABLES.silverEvents, modelSql('silver', 'events'), {
       ...eventsOptions,
@@ -225,7 +193,7 @@ async function promoteTyped(
     written.rows += result.rowsWritten;
     written.complete &&= result.version !== null;
   }
-  if (staging !== undefined) await useSlice(ctx, staging, REJECTED_SLICE);
+  await split?.useRejected();
   tick();
   const rejected = await lake.append(TABLES.silverQuarantine, modelSql('silver', 'quarantine'), {
     ...common,
@@ -278,5 +246,9 @@ async function promoteTyped(
   });
   await lake.view('ops_reconciliation', TABLES.reconciliation);
   tick();
-  return { batchId, silverSeq, bronzeRows, silverRows, quarantined, duplicates, balanced, seconds: secondsSince(start) };
+  return {
+    batchId, silverSeq, bronzeRows, silverRows, quarantined, duplicates, balanced,
+    ...(split ? { daySplit: split.how } : {}),
+    seconds: secondsSince(start),
+  };
 }

@@ -18,9 +18,10 @@ levels as (
     select
         category_id,
         category_code,
-        string_split(category_code, '.')[1] as category_l1,
-        string_split(category_code, '.')[2] as category_l2,
-        string_split(category_code, '.')[3] as category_l3,
+        -- the same split as silver.events
+        nullif(split_part(category_code, '.', 1), '') as category_l1,
+        nullif(split_part(category_code, '.', 2), '') as category_l2,
+        nullif(split_part(category_code, '.', 3), '') as category_l3,
         events,
         products
     from categories

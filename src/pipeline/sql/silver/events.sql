@@ -23,14 +23,31 @@ events as (
     from clean
 ),
 
+-- Exact duplicates share their time, user, product and type, so only the rows whose narrow key
+-- repeats are grouped on every column; the rest pass through. (Grouping every row on all nine
+-- columns cost a third of the day's work; clean rows have no nulls in the key.)
+repeated_keys as (
+    select event_time, user_id, product_id, event_type
+    from events
+    group by all
+    having count(*) > 1
+),
+
 deduplicated as (
     -- one row per distinct event; the earliest source line is the one kept
+    select
+        e.event_time, e.event_type, e.product_id, e.category_id, e.category_code, e.brand, e.price, e.user_id, e.user_session,
+        e._source_line, e._source_file, e._batch_id
+    from events as e
+    anti join repeated_keys using (event_time, user_id, product_id, event_type)
+    union all
     select
         event_time, event_type, product_id, category_id, category_code, brand, price, user_id, user_session,
         min(_source_line) as _source_line,
         any_value(_source_file) as _source_file,
         any_value(_batch_id) as _batch_id
     from events
+    semi join repeated_keys using (event_time, user_id, product_id, event_type)
     group by all
 ),
 
@@ -62,9 +79,10 @@ enriched as (
         product_id,
         category_id,
         category_code,
-        string_split(category_code, '.')[1] as category_l1,
-        string_split(category_code, '.')[2] as category_l2,
-        string_split(category_code, '.')[3] as category_l3,
+        -- split_part allocates no list (string_split did, for a tenth of the day's work)
+        nullif(split_part(category_code, '.', 1), '') as category_l1,
+        nullif(split_part(category_code, '.', 2), '') as category_l2,
+        nullif(split_part(category_code, '.', 3), '') as category_l3,
         brand,
         price,
         user_id,
