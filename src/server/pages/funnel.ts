@@ -135,13 +135,18 @@ const groupsRollup = (by: keyof typeof GROUP_KEY) => `
     from rollup_sessions where ${IN_GROUP} and ${meets('m_any')} group by 1
   ) order by a desc, name limit 15`;
 
-/** Seconds from first view to first purchase, weighted; the median as median() interpolates it. */
+/**
+ * Seconds from first view to first purchase, weighted: sessions the range covers whole from their
+ * fixed value, sessions it covers in part from their days in it; the median as median() interpolates it.
+ */
 const TIMES_ROLLUP = `
   with m as (
-    select secs, n from rollup_ttp where ${IN_GROUP} and ${IN_DAYS}
+    select secs, n from rollup_ttp where ${IN_GROUP} and first >= $lo::integer and last <= $hi::integer
     union all
     select date_diff('second', fv, fp) as secs, 1 as n from (
-      select min(fv) as fv, min(fp) as fp from rollup_ttp_multi where ${IN_GROUP} and ${IN_DAYS} group by sid
+      select min(fv) as fv, min(fp) as fp from rollup_ttp_multi
+      where ${IN_GROUP} and ${IN_DAYS} and first <= $hi::integer and last >= $lo::integer and (first < $lo::integer or last > $hi::integer)
+      group by sid
     ) where fv is not null and fp is not null and fp >= fv
   ),
   w as (select secs, sum(n) as n from m group by secs),

@@ -52,8 +52,9 @@ const SOURCES_GOLD = `
 const IN_PRODUCT_GROUP = `($category::varchar is null or l1 = $category::varchar) and ($brand::varchar is null or brand = $brand::varchar)`;
 
 /**
- * The same from the rollups: products by day, or over all days when the range is all of them, where
- * a product seen with one category and brand is one row already and only the others are grouped.
+ * The same from the rollups: products over all days when the range is all of them, otherwise the
+ * difference of the running totals at the range's last day and the day before its first. A product
+ * seen with one category and brand is one row already; only the others are grouped.
  */
 const sourcesRollup = (allDays: boolean) => `
   p as materialized (
@@ -66,9 +67,20 @@ const sourcesRollup = (allDays: boolean) => `
            select product_id, product_id::varchar as name, any_value(brand) as brand, any_value(coalesce(l1, 'unknown')) as l1,
                   any_value(l2) as l2, any_value(l3) as l3, sum(views) as views, sum(purchases) as purchases, coalesce(sum(revenue), 0)::double as revenue
            from rollup_products_all where not single and ${IN_PRODUCT_GROUP} group by product_id`
-        : `select product_id, product_id::varchar as name, any_value(brand) as brand, any_value(coalesce(l1, 'unknown')) as l1,
+        : `with h as (select * from rollup_products_cum where d = $hi::integer and ${IN_PRODUCT_GROUP}),
+           l as (select combo, events, views, purchases, revenue from rollup_products_cum where d = $lo::integer - 1 and ${IN_PRODUCT_GROUP}),
+           c as (
+             select h.product_id, h.l1, h.l2, h.l3, h.brand, h.single, h.views - coalesce(l.views, 0) as views,
+                    h.purchases - coalesce(l.purchases, 0) as purchases, h.revenue - coalesce(l.revenue, 0) as revenue
+             from h left join l using (combo) where h.events - coalesce(l.events, 0) > 0
+           )
+           select product_id, product_id::varchar as name, brand, coalesce(l1, 'unknown') as l1, l2, l3, views, purchases,
+                  coalesce(revenue, 0)::double as revenue
+           from c where single
+           union all
+           select product_id, product_id::varchar as name, any_value(brand) as brand, any_value(coalesce(l1, 'unknown')) as l1,
                   any_value(l2) as l2, any_value(l3) as l3, sum(views) as views, sum(purchases) as purchases, coalesce(sum(revenue), 0)::double as revenue
-           from rollup_products where ${IN_PRODUCT_GROUP} and ${IN_DAYS} group by product_id`
+           from c where not single group by product_id`
     }
   ),
   bands as (

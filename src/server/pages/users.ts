@@ -45,7 +45,7 @@ const SESSIONS_PER_USER_ROLLUP = `
   select bucket, sum(n) as users from (
     select bucket, n from rollup_sessions_per_user where first >= $lo::integer and last <= $hi::integer
     union all
-    select least(list_sum(list_transform(days, x -> case when x // 16 between $lo::integer and $hi::integer then x % 16 else 0 end)), 11) as bucket, n
+    select least(coalesce(list_sum(list_slice(days, greatest($lo::integer - first, 0) + 1, least($hi::integer, last) - first + 1)), 0), 11) as bucket, n
     from rollup_sessions_per_user
     where first <= $hi::integer and last >= $lo::integer and (first < $lo::integer or last > $hi::integer)
   ) where bucket > 0 group by 1 order by 1`;

@@ -43,8 +43,8 @@ const KINDS = Object.keys(KEYS) as Kind[];
 /** The rollup tables in load order, each with the statement that creates it empty. */
 export const ROLLUP_TABLES = {
   rollup_sessions: 'kind varchar, l1 varchar, brand varchar, m_any ubigint, m_view ubigint, m_cart ubigint, m_purchase ubigint, n bigint',
-  rollup_ttp: 'kind varchar, l1 varchar, brand varchar, d integer, secs bigint, n bigint',
-  rollup_ttp_multi: 'kind varchar, l1 varchar, brand varchar, sid ubigint, d integer, fv timestamptz, fp timestamptz',
+  rollup_ttp: 'kind varchar, l1 varchar, brand varchar, first integer, last integer, secs bigint, n bigint',
+  rollup_ttp_multi: 'kind varchar, l1 varchar, brand varchar, sid ubigint, first integer, last integer, d integer, fv timestamptz, fp timestamptz',
   rollup_daily: 'kind varchar, l1 varchar, brand varchar, d integer, sessions bigint, orders bigint, cart_sessions bigint, abandoned bigint',
   rollup_firsts: 'kind varchar, l1 varchar, brand varchar, measure varchar, d integer, prev integer, n bigint',
   rollup_user_detail: 'kind varchar, l1 varchar, brand varchar, user_id bigint, m_sview ubigint, m_scart ubigint, m_spurchase ubigint',
@@ -82,15 +82,20 @@ const sessionDays = (kind: Kind) => `
   group by all`;
 
 const sessionRollups = (kind: Kind) => [
-  `insert into rollup_sessions
-   select '${kind}', l1, brand, m_any, m_view, m_cart, m_purchase, count(*)
-   from (select l1, brand, sid, ${bit('true')} as m_any, ${bit('v')} as m_view, ${bit('c')} as m_cart, ${bit('p')} as m_purchase
-         from sd group by l1, brand, sid)
-   group by all`,
+  `create or replace temp table ss as
+   select l1, brand, sid, ${bit('true')} as m_any, ${bit('v')} as m_view, ${bit('c')} as m_cart, ${bit('p')} as m_purchase,
+          min(d) as first, max(d) as last, min(fv) as fv, min(fp) as fp
+   from sd group by l1, brand, sid`,
+  `insert into rollup_sessions select '${kind}', l1, brand, m_any, m_view, m_cart, m_purchase, count(*) from ss group by all`,
+  // Minutes to purchase of a session whose days a range covers are fixed; a range that covers only
+  // some of a session's days (first < last) reads its days' detail.
   `insert into rollup_ttp
-   select '${kind}', l1, brand, d, date_diff('second', fv, fp), count(*)
-   from sd where not md and fv is not null and fp is not null and fp >= fv group by all`,
-  `insert into rollup_ttp_multi select '${kind}', l1, brand, sid, d, fv, fp from sd where md and (fv is not null or fp is not null)`,
+   select '${kind}', l1, brand, first, last, date_diff('second', fv, fp), count(*)
+   from ss where fv is not null and fp is not null and fp >= fv group by all`,
+  `insert into rollup_ttp_multi
+   select '${kind}', l1, brand, sid, first, last, d, fv, fp from (
+     select *, min(d) over w as first, max(d) over w as last from sd where md window w as (partition by l1, brand, sid)
+   ) where first < last and (fv is not null or fp is not null)`,
   `insert into rollup_user_sessions select '${kind}', l1, brand, sid, d, u, v, c, p from sd where mu`,
   `insert into rollup_daily
    select '${kind}', l1, brand, d, count(*), count(*) filter (where p), count(*) filter (where c), count(*) filter (where c and not p)
@@ -158,19 +163,40 @@ const additiveRollups = (kind: Kind) => [
 
 /** Rollups without filter kinds: products by day and over all days, session starts, users. */
 const PLAIN = [
-  `create table rollup_products as
+  `create temp table rollup_products as
    select date_diff('day', $base::date, e.event_date)::integer as d, e.product_id, dc.category_l1 as l1, dc.category_l2 as l2,
-          dc.category_l3 as l3, e.brand,
+          dc.category_l3 as l3, e.brand, count(*) as events,
           count(*) filter (where e.event_type = 'view') as views, count(*) filter (where e.event_type = 'purchase') as purchases,
           sum(e.revenue) as revenue
    from gold_fact_events as e left join gold_dim_category as dc using (category_id)
-   group by all order by d, brand, l1`,
+   group by all`,
   // Over all days; single marks the (usual) product seen with one category and brand, whose row
   // needs no grouping by product to answer.
   `create table rollup_products_all as
    select product_id, l1, l2, l3, brand, sum(views)::bigint as views, sum(purchases)::bigint as purchases, sum(revenue) as revenue,
           count(*) over (partition by product_id) = 1 as single
    from rollup_products group by product_id, l1, l2, l3, brand order by brand, l1`,
+  // Running totals per product (and its category and brand) by day, from its first day on: a
+  // range's totals are the difference of two days' rows, whatever its length.
+  `create table rollup_products_cum as
+   with pd as (
+     select dense_rank() over (order by product_id, l1, l2, l3, brand) as combo, * from rollup_products
+   ),
+   firsts as (
+     select combo, min(d) as first, any_value(product_id) as product_id, any_value(l1) as l1, any_value(l2) as l2, any_value(l3) as l3,
+            any_value(brand) as brand
+     from pd group by combo
+   ),
+   singles as (select product_id, count(*) = 1 as single from firsts group by product_id),
+   dense as (
+     select f.*, g.d from firsts as f join range(0, $days) as g(d) on g.d >= f.first
+   )
+   select dense.combo, dense.d, dense.product_id, dense.l1, dense.l2, dense.l3, dense.brand, singles.single,
+          sum(coalesce(pd.events, 0)) over w as events, sum(coalesce(pd.views, 0)) over w as views,
+          sum(coalesce(pd.purchases, 0)) over w as purchases, sum(coalesce(pd.revenue, 0)) over w as revenue
+   from dense join singles using (product_id) left join pd on pd.combo = dense.combo and pd.d = dense.d
+   window w as (partition by dense.combo order by dense.d rows between unbounded preceding and current row)
+   order by dense.d, dense.brand`,
   // Sessions by the day they started, as gold.fact_sessions counts them without a product filter.
   `create table rollup_starts as
    select date_diff('day', $base::date, session_date)::integer as d, views > 0 as v, carts > 0 as c, purchases > 0 as p, count(*) as n
@@ -192,14 +218,19 @@ const PLAIN = [
    select session_date as date, count(*) filter (where is_new) as new_users, count(*) filter (where not is_new) as returning_users
    from s group by 1 order by 1`,
   // Sessions per user by first and last start day and in all (capped at 11, the chart's last
-  // bucket); users whose days a range only partly covers are summed over the range's days from
-  // their list of day * 16 + sessions that day (capped too), users with the same pattern counted once.
+  // bucket); for a range that covers a user's days only in part, days lists the sessions of each
+  // day from the first to the last (capped too) to sum the range's slice of. Users with the same
+  // pattern are counted together.
   `create table rollup_sessions_per_user as
    select first, last, bucket, days, count(*) as n from (
-     select user_id, min(d) as first, max(d) as last, least(sum(sessions), 11) as bucket,
-            case when min(d) < max(d) then list(d * 16 + least(sessions, 11) order by d) end as days
-     from (select user_id, date_diff('day', $base::date, session_date)::integer as d, count(*) as sessions from gold_fact_sessions group by all)
-     group by user_id
+     select first, last, bucket,
+            case when first < last then list_transform(range(first, last + 1), i -> coalesce(cs[list_position(ds, i)], 0::utinyint)) end as days
+     from (
+       select user_id, min(d) as first, max(d) as last, least(sum(sessions), 11) as bucket,
+              list(d order by d) as ds, list(least(sessions, 11)::utinyint order by d) as cs
+       from (select user_id, date_diff('day', $base::date, session_date)::integer as d, count(*) as sessions from gold_fact_sessions group by all)
+       group by user_id
+     )
    ) group by all order by first, last`,
   `create table rollup_segments as
    select segment, is_buyer, count(*) as users, coalesce(sum(monetary), 0)::double as revenue
@@ -208,8 +239,8 @@ const PLAIN = [
 
 export const ALL_ROLLUPS = [
   ...Object.keys(ROLLUP_TABLES),
-  'rollup_products',
   'rollup_products_all',
+  'rollup_products_cum',
   'rollup_starts',
   'rollup_new_returning',
   'rollup_sessions_per_user',
@@ -241,11 +272,15 @@ export async function buildRollups(input: BuildInput): Promise<string> {
       for (const sql of sessionRollups(kind)) await session.run(sql);
       for (const sql of userRollups(kind)) await session.run(sql);
     }
-    await session.run('drop table if exists sd; drop table if exists uk; drop table if exists f; drop table if exists multi');
+    await session.run('drop table if exists sd; drop table if exists ss; drop table if exists uk; drop table if exists f; drop table if exists multi');
     await session.run(EVENT_BASE, base);
     await session.run(BAND_BASE, base);
     for (const kind of KINDS) for (const sql of additiveRollups(kind)) await session.run(sql);
-    for (const sql of PLAIN) await session.run(sql, sql.includes('$base') ? base : undefined);
+    const days = Math.round((Date.parse(input.range.max) - Date.parse(input.range.min)) / 86_400_000) + 1;
+    for (const sql of PLAIN) {
+      const params = { ...base, days };
+      await session.run(sql, Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`))));
+    }
     for (const name of ALL_ROLLUPS) {
       // Sorted by kind and keys, so a filtered read skips the row groups of other groups.
       const order = name in ROLLUP_TABLES ? ' order by kind, brand, l1' : '';
