@@ -34,21 +34,17 @@ const TYPED_COLUMNS = [
 ] as const;
 
 /**
- * Reads `silver_typed` (the typing view over `bronze_batch`) and `batch_days` (the text days of
- * the batch's well-formed times, see silver.ts).
+ * Reads `silver_typed_batch` (the typing view over `bronze_batch`) and `batch_days` (the text days
+ * of the batch's well-formed times, see silver.ts). `stagingDir` is a folder of the batch's own,
+ * which the caller removes.
  */
 export async function splitByDay(
   ctx: StepContext,
   batch: { batchId: string; rows: number; files: readonly string[] },
   stagingDir: string,
 ): Promise<DaySplit> {
-  // stagingDir: a folder of this batch's own, which the caller removes.
   const { session } = ctx;
-  const days = (
-    await session.all<{ day: string }>(
-      `SELECT day FROM batch_days WHERE strftime(try_cast(day AS DATE), '%Y-%m-%d') = day ORDER BY day`,
-    )
-  ).map((r) => r.day);
+  const days = await batchDays(ctx);
   await session.run(
     'CREATE OR REPLACE TEMP TABLE rejected_lines (_source_file VARCHAR, _source_line BIGINT, reason VARCHAR)',
   );
@@ -65,6 +61,14 @@ export async function splitByDay(
       await useRejected(ctx);
     },
   };
+}
+
+/** The batch's text days that are dates (from `batch_days`, see silver.ts), ascending. */
+export async function batchDays(ctx: StepContext): Promise<string[]> {
+  const rows = await ctx.session.all<{ day: string }>(
+    `SELECT day FROM batch_days WHERE strftime(try_cast(day AS DATE), '%Y-%m-%d') = day ORDER BY day`,
+  );
+  return rows.map((r) => r.day);
 }
 
 interface Strategy {

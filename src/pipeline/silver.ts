@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { quoteString } from '../engine/session.js';
 import type { Predicate } from '../delta/predicate.js';
 import { modelSql } from './models.js';
-import { splitByDay, type DaySplit } from './silver-days.js';
+import { batchDays, splitByDay, type DaySplit } from './silver-days.js';
 import { batchIdOf } from './bronze.js';
 import { PromotionStoppedError, ReconciliationError } from './errors.js';
 import { TABLES, secondsSince, type StepContext } from './context.js';
@@ -142,19 +142,11 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
   const staging = join(ctx.stagingDir, `silver-${batchId}`);
   try {
     const split = byDay ? await splitByDay(ctx, { batchId, rows: bronzeRows, files: bronzeFiles }, staging) : undefined;
-    const days = split?.days ?? (lake.exists(TABLES.silverEvents) ? await validDays(ctx) : []);
+    const days = split?.days ?? (lake.exists(TABLES.silverEvents) ? await batchDays(ctx) : []);
     return await promoteTyped(ctx, batchId, tick, { start, bronzeRows, days, split });
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
-}
-
-/** The batch's text days that are dates (see batch_days), ascending. */
-async function validDays(ctx: StepContext): Promise<string[]> {
-  const rows = await ctx.session.all<{ day: string }>(
-    `SELECT day FROM batch_days WHERE strftime(try_cast(day AS DATE), '%Y-%m-%d') = day ORDER BY day`,
-  );
-  return rows.map((r) => r.day);
 }
 
 async function promoteTyped(
