@@ -91,11 +91,12 @@ export async function buildSilver(ctx: StepContext): Promise<SilverBatchResult[]
   const pending = await pendingBatches(ctx);
   const results: SilverBatchResult[] = [];
   if (pending.length === 0) return results;
-  // Three units per batch (checks, events, quarantine and reconciliation): a one-batch run moves too.
-  const bar = ctx.effects.progress('silver', pending.length * 3);
+  // BATCH_UNITS per batch, spread over its checks, its days and the rest, so a one-batch month
+  // moves day by day.
+  const bar = ctx.effects.progress('silver', pending.length * BATCH_UNITS);
   try {
     for (const { batchId } of pending) {
-      results.push(await promoteBatch(ctx, batchId, () => bar.increment(1)));
+      results.push(await promoteBatch(ctx, batchId, (units) => bar.increment(units)));
     }
   } finally {
     bar.stop();
@@ -103,7 +104,10 @@ export async function buildSilver(ctx: StepContext): Promise<SilverBatchResult[]
   return results;
 }
 
-async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void): Promise<SilverBatchResult> {
+/** Progress units of one batch: 10 for its checks, 80 for its events (by day), 10 for the rest. */
+const BATCH_UNITS = 100;
+
+async function promoteBatch(ctx: StepContext, batchId: string, tick: (units: number) => void): Promise<SilverBatchResult> {
   const start = performance.now();
   const { lake, session } = ctx;
   const batchLiteral = quoteString(batchId);
@@ -152,7 +156,7 @@ async function promoteBatch(ctx: StepContext, batchId: string, tick: () => void)
 async function promoteTyped(
   ctx: StepContext,
   batchId: string,
-  tick: () => void,
+  tick: (units: number) => void,
   batch: { start: number; bronzeRows: number; days: string[]; split: DaySplit | undefined },
 ): Promise<SilverBatchResult> {
   const { lake, session } = ctx;
@@ -169,12 +173,13 @@ async function promoteTyped(
   });
   if (!verdict.promote) throw new PromotionStoppedError('silver', verdict.reason ?? `batch ${batchId} failed a quality check`);
 
-  tick();
+  tick(10);
   const common = { txn, operationParameters: { batchId, runId: ctx.runId } };
   const eventsOptions = { partitionBy: ['event_date'], description: 'Typed, deduplicated clickstream events; partitioned by event_date (UTC).' };
   const written = { rows: 0, complete: true };
   const slices = split ? days.map((day, i) => ({ day, version: i + 1 })) : [{ day: undefined, version: txn.version }];
-  for (const { day, version } of slices) {
+  let ticked = 0;
+  for (const [i, { day, version }] of slices.entries()) {
     if (day !== undefined) await split?.useDay(day);
     await existingOn(ctx, day !== undefined ? [day] : days);
     const result = await lake.append(TABLES.silverEvents, modelSql('silver', 'events'), {
@@ -184,9 +189,11 @@ async function promoteTyped(
     });
     written.rows += result.rowsWritten;
     written.complete &&= result.version !== null;
+    const due = Math.round((80 * (i + 1)) / slices.length);
+    tick(due - ticked);
+    ticked = due;
   }
   await split?.useRejected();
-  tick();
   const rejected = await lake.append(TABLES.silverQuarantine, modelSql('silver', 'quarantine'), {
     ...common,
     description: 'Rows that broke a Silver rule: raw values, source file and line, reason code.',
@@ -237,7 +244,7 @@ async function promoteTyped(
     description: 'Per Bronze batch: bronze rows = silver rows + quarantined + duplicates removed.',
   });
   await lake.view('ops_reconciliation', TABLES.reconciliation);
-  tick();
+  tick(BATCH_UNITS - 10 - ticked);
   return {
     batchId, silverSeq, bronzeRows, silverRows, quarantined, duplicates, balanced,
     ...(split ? { daySplit: split.how } : {}),
