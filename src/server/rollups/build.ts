@@ -40,7 +40,7 @@ const KEYS: Record<Kind, string> = {
 
 const KINDS = Object.keys(KEYS) as Kind[];
 
-/** The rollup tables in load order, each with the statement that creates it empty. */
+/** The rollups filled per filter kind, with their columns (each is created empty, then filled kind by kind). */
 export const ROLLUP_TABLES = {
   rollup_sessions: 'kind varchar, l1 varchar, brand varchar, m_any ubigint, m_view ubigint, m_cart ubigint, m_purchase ubigint, n bigint',
   rollup_ttp: 'kind varchar, l1 varchar, brand varchar, first integer, last integer, secs bigint, n bigint',

@@ -49,11 +49,6 @@ export class Rollups {
     this.timer.unref();
   }
 
-  /** Resolves when no build is running or waiting to run (for tests and benchmarks). */
-  async settled(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
