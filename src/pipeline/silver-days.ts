@@ -11,7 +11,7 @@
  * Either way, the rows a day rejects are kept as (file, line, reason) in `rejected_lines`, and the
  * quarantine reads their raw values back from Bronze by line: few rows, and Bronze has them.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { quoteString, quoteStringList } from '../engine/session.js';
 import { ReconciliationError } from './errors.js';
@@ -50,7 +50,7 @@ export async function splitByDay(
   );
   const timeOrdered = await inTimeOrder(ctx, batch.files, days);
   const { useDay, collectRest, how } = timeOrdered
-    ? direct(ctx, days, batch.rows)
+    ? direct(ctx, days, batch)
     : await staged(ctx, batch.batchId, stagingDir);
   return {
     days,
@@ -83,8 +83,6 @@ function nextPrefix(day: string): string {
   return day.slice(0, -1) + String.fromCharCode(day.charCodeAt(day.length - 1) + 1);
 }
 
-
-
 /**
  * True when reading every day by range touches at most twice the batch's row groups, plus one
  * per day for the groups a day boundary splits: the rows are in time order, give or take a few
@@ -111,7 +109,7 @@ function dayRange(day: string): string {
   return `event_time >= ${quoteString(day)} AND event_time < ${quoteString(nextPrefix(day))}`;
 }
 
-function direct(ctx: StepContext, days: readonly string[], batchRows: number): Strategy {
+function direct(ctx: StepContext, days: readonly string[], batch: { batchId: string; rows: number }): Strategy {
   const { session } = ctx;
   const columns = TYPED_COLUMNS.join(', ');
   let seen = 0;
@@ -128,7 +126,7 @@ function direct(ctx: StepContext, days: readonly string[], batchRows: number): S
     // batch there are none, and the scan is skipped.
     async collectRest() {
       await session.run('DROP TABLE IF EXISTS day_typed');
-      if (seen === batchRows) return;
+      if (seen === batch.rows) return;
       // A literal list, not a subquery: the filter then runs in the scan, before any typing.
       const outside =
         days.length > 0 ? `event_time IS NULL OR left(event_time, 10) NOT IN (${days.map((d) => quoteString(d)).join(', ')})` : 'true';
@@ -136,7 +134,7 @@ function direct(ctx: StepContext, days: readonly string[], batchRows: number): S
         `CREATE OR REPLACE TEMP TABLE outside_days AS SELECT _source_file, _source_line, reason FROM silver_typed_batch WHERE ${outside}`,
       );
       const clean = Number(await session.scalar('SELECT count(*) FROM outside_days WHERE reason IS NULL'));
-      if (clean > 0) throw new ReconciliationError(`${clean} clean row(s) fall outside the batch's days`);
+      if (clean > 0) throw new ReconciliationError(`batch ${batch.batchId}: ${clean} clean row(s) fall outside its days`);
       await session.run('INSERT INTO rejected_lines SELECT * FROM outside_days');
       await session.run('DROP TABLE outside_days');
     },
@@ -156,7 +154,7 @@ async function staged(ctx: StepContext, batchId: string, dir: string): Promise<S
       `ELSE ${quoteString(REJECTED_SLICE)} END AS _stage_day FROM silver_typed_batch) ` +
       `TO ${quoteString(dir)} (FORMAT parquet, PARTITION_BY (_stage_day))`,
   );
-  const written = new Set(readdirSync(dir).filter((name) => name.startsWith(SLICE_PREFIX)).map((name) => name.slice(SLICE_PREFIX.length)));
+  const written = new Set((existsSync(dir) ? readdirSync(dir) : []).filter((name) => name.startsWith(SLICE_PREFIX)).map((name) => name.slice(SLICE_PREFIX.length)));
   const slice = (name: string) =>
     written.has(name)
       ? `SELECT *, ${quoteString(batchId)}::VARCHAR AS _batch_id ` +
