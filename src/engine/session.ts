@@ -37,7 +37,12 @@ export interface SessionOptions {
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
 
+/** How often a watched statement's progress is read. */
+const PROGRESS_EVERY_MS = 250;
+
 export class Session {
+  private readonly watchers = new Set<(percentage: number) => void>();
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -53,23 +58,47 @@ export class Session {
     // Timestamps are UTC end to end; ICU would otherwise pick the machine's zone. (TimeZone cannot
     // go in the create-time config: ICU is not loaded yet at that point.)
     await connection.run(`SET TimeZone = 'UTC'`);
+    // Progress is tracked (never printed) so a long statement can move a progress bar.
+    await connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
     return new Session(instance, connection);
+  }
+
+  /**
+   * Calls `listener` with the running statement's progress (0–100, as DuckDB estimates it) while
+   * statements run, until the returned function is called.
+   */
+  watchProgress(listener: (percentage: number) => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
+  private async execute<T>(sql: string, work: () => Promise<T>): Promise<T> {
+    if (this.watchers.size === 0) return traced(sql, work);
+    const timer = setInterval(() => {
+      const { percentage } = this.connection.progress;
+      if (percentage >= 0) for (const listener of this.watchers) listener(Math.min(100, percentage));
+    }, PROGRESS_EVERY_MS);
+    try {
+      return await traced(sql, work);
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Runs a statement for its effect. */
   async run(sql: string, params?: Params): Promise<void> {
-    await traced(sql, () => this.connection.run(sql, params));
+    await this.execute(sql, () => this.connection.run(sql, params));
   }
 
   /** Rows as plain JS values (BIGINT as bigint, DECIMAL as number, TIMESTAMP as Date). */
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await traced(sql, () => this.connection.runAndReadAll(sql, params));
+    const reader = await this.execute(sql, () => this.connection.runAndReadAll(sql, params));
     return reader.getRowObjectsJS() as T[];
   }
 
   /** Rows as JSON-safe values (BIGINT and DECIMAL as strings where they would lose precision). */
   async json<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await traced(sql, () => this.connection.runAndReadAll(sql, params));
+    const reader = await this.execute(sql, () => this.connection.runAndReadAll(sql, params));
     return reader.getRowObjectsJson() as T[];
   }
 

@@ -41,21 +41,34 @@ export async function ingestBronze(ctx: StepContext, files: readonly SourceFile[
   const seen = (await ctx.lake.snapshot(TABLES.bronzeEvents))?.appTransactions;
   const cache = new FingerprintCache(ctx.lake.dir);
   const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
-  // Each byte counts twice: once when hashed, once when the file has landed in Bronze.
+  // Each byte counts twice: once when hashed, once as the file lands in Bronze (as DuckDB
+  // reports the landing statements' progress).
   const bar = ctx.effects.progress('bronze', Math.max(2 * totalBytes, 1));
+  let done = 0;
   try {
     for (const file of files) {
       // A file whose identity (path, size, mtime) maps to a content already ingested is skipped
       // without reading it again.
       const known = cache.get(file.path);
       if (known && seen?.has(bronzeAppId(known))) {
-        bar.increment(2 * file.bytes);
+        done += 2 * file.bytes;
+        bar.update(done);
         ctx.effects.log(`bronze: ${file.path} already ingested (batch ${batchIdOf(known)}), skipped`);
         results.push({ file: file.path, sha256: known, batchId: batchIdOf(known), status: 'already ingested', rows: 0, malformed: 0, seconds: 0 });
         continue;
       }
-      const result = await ingestFile(ctx, file, seen, (n) => bar.increment(n));
-      bar.increment(file.bytes);
+      // Short statements between the long ones report their own progress: the bar only moves on.
+      let landed = 0;
+      const result = await ingestFile(ctx, file, seen, {
+        hashed: (n) => bar.increment(n),
+        landed: (fraction) => {
+          if (fraction <= landed) return;
+          landed = fraction;
+          bar.update(Math.round(done + file.bytes + fraction * file.bytes));
+        },
+      });
+      done += 2 * file.bytes;
+      bar.update(done);
       cache.set(file.path, result.sha256);
       results.push(result);
     }
@@ -66,14 +79,20 @@ export async function ingestBronze(ctx: StepContext, files: readonly SourceFile[
   return results;
 }
 
+/** Progress of one file: bytes hashed, then the share of its landing done (0–1). */
+interface FileProgress {
+  hashed(bytes: number): void;
+  landed(fraction: number): void;
+}
+
 async function ingestFile(
   ctx: StepContext,
   file: SourceFile,
   seen: ReadonlyMap<string, unknown> | undefined,
-  onBytes: (n: number) => void,
+  progress: FileProgress,
 ): Promise<BronzeFileResult> {
   const start = performance.now();
-  const scan = await scanSource(file, onBytes);
+  const scan = await scanSource(file, (n) => progress.hashed(n));
   const batchId = batchIdOf(scan.sha256);
   const appId = bronzeAppId(scan.sha256);
   const base = { file: file.path, sha256: scan.sha256, batchId };
@@ -84,44 +103,52 @@ async function ingestFile(
 
   const staging = join(ctx.stagingDir, batchId);
   const session = ctx.session;
-  let staged: StagedSource;
-  if (file.format === 'parquet') {
-    const columns = await parquetColumns(session, file.path);
-    const { extras } = checkHeader(file.path, columns.map((c) => c.name));
-    staged = await stageParquet(session, file, columns, extras);
-  } else {
-    const parsed = splitCsvLine(scan.header ?? '');
-    if (!parsed.ok) throw new InputHeaderError(file.path, `header line cannot be parsed (${parsed.error})`);
-    const header = parsed.fields.map((name) => name.trim());
-    const { extras } = checkHeader(file.path, header);
-    staged =
-      (await stageCsvStrict(session, file, header, extras, scan.dataLines ?? 0, `${staging}.parquet`)) ??
-      (await stageCsvLines(session, file, header, extras, `${staging}.csv`));
-  }
+  // Landing is two long statements, the staging copy and the Bronze write: each is half the way.
+  let phase = 0;
+  const unwatch = session.watchProgress((percentage) => progress.landed((phase + percentage / 100) / 2));
+  try {
+    let staged: StagedSource;
+    if (file.format === 'parquet') {
+      const columns = await parquetColumns(session, file.path);
+      const { extras } = checkHeader(file.path, columns.map((c) => c.name));
+      staged = await stageParquet(session, file, columns, extras);
+    } else {
+      const parsed = splitCsvLine(scan.header ?? '');
+      if (!parsed.ok) throw new InputHeaderError(file.path, `header line cannot be parsed (${parsed.error})`);
+      const header = parsed.fields.map((name) => name.trim());
+      const { extras } = checkHeader(file.path, header);
+      staged =
+        (await stageCsvStrict(session, file, header, extras, scan.dataLines ?? 0, `${staging}.parquet`)) ??
+        (await stageCsvLines(session, file, header, extras, `${staging}.csv`));
+    }
 
-  await session.run(`CREATE OR REPLACE TEMP VIEW staged_source AS ${staged.select}`);
-  await session.run(
-    `CREATE OR REPLACE TEMP TABLE batch_info AS SELECT $file::VARCHAR AS _source_file, $batch::VARCHAR AS _batch_id, ` +
-      `$at::TIMESTAMPTZ AS _ingested_at`,
-    { file: file.path, batch: batchId, at: ctx.effects.now().toISOString() },
-  );
-  const result = await ctx.lake.append(TABLES.bronzeEvents, modelSql('bronze', 'events'), {
-    txn: { appId, version: 0 },
-    operationParameters: { source: file.path, sha256: scan.sha256, batchId, runId: ctx.runId },
-    description: 'Clickstream events as landed, one batch per source file, with lineage columns.',
-  });
-  for (const path of [`${staging}.parquet`, `${staging}.csv`]) rmSync(path, { force: true });
-  await session.run(`DROP VIEW IF EXISTS ${quoteIdent('staged_source')}`);
-  if (staged.malformed > 0) {
-    ctx.effects.log(`bronze: ${file.path}: ${staged.malformed} malformed line(s) kept with _parse_error`);
+    phase = 1;
+    await session.run(`CREATE OR REPLACE TEMP VIEW staged_source AS ${staged.select}`);
+    await session.run(
+      `CREATE OR REPLACE TEMP TABLE batch_info AS SELECT $file::VARCHAR AS _source_file, $batch::VARCHAR AS _batch_id, ` +
+        `$at::TIMESTAMPTZ AS _ingested_at`,
+      { file: file.path, batch: batchId, at: ctx.effects.now().toISOString() },
+    );
+    const result = await ctx.lake.append(TABLES.bronzeEvents, modelSql('bronze', 'events'), {
+      txn: { appId, version: 0 },
+      operationParameters: { source: file.path, sha256: scan.sha256, batchId, runId: ctx.runId },
+      description: 'Clickstream events as landed, one batch per source file, with lineage columns.',
+    });
+    for (const path of [`${staging}.parquet`, `${staging}.csv`]) rmSync(path, { force: true });
+    await session.run(`DROP VIEW IF EXISTS ${quoteIdent('staged_source')}`);
+    if (staged.malformed > 0) {
+      ctx.effects.log(`bronze: ${file.path}: ${staged.malformed} malformed line(s) kept with _parse_error`);
+    }
+    const status = result.version === null ? 'already ingested' : 'ingested';
+    return {
+      ...base,
+      status,
+      rows: result.version === null ? 0 : staged.rows,
+      malformed: staged.malformed,
+      path: staged.path,
+      seconds: secondsSince(start),
+    };
+  } finally {
+    unwatch();
   }
-  const status = result.version === null ? 'already ingested' : 'ingested';
-  return {
-    ...base,
-    status,
-    rows: result.version === null ? 0 : staged.rows,
-    malformed: staged.malformed,
-    path: staged.path,
-    seconds: secondsSince(start),
-  };
 }

@@ -108,23 +108,37 @@ export async function buildGold(ctx: StepContext): Promise<GoldResult> {
   const days = (await session.all<{ d: string }>(`SELECT strftime(event_date, '%Y-%m-%d') AS d FROM touched_dates ORDER BY 1`)).map((r) => r.d);
 
   const results: GoldTableResult[] = [];
-  const bar = ctx.effects.progress('gold', GOLD_TABLES.length);
+  // TABLE_UNITS per table, moved by DuckDB's progress of the table's statements (see Span).
+  const bar = ctx.effects.progress('gold', GOLD_TABLES.length * TABLE_UNITS);
   try {
-    for (const table of GOLD_TABLES) {
+    for (const [i, table] of GOLD_TABLES.entries()) {
       const start = performance.now();
       if ((absorbed.get(table) ?? 0) >= toSeq) {
         results.push({ table: goldTableName(table), status: 'up to date', rowsWritten: 0, seconds: 0 });
-        bar.increment(1);
+        bar.update((i + 1) * TABLE_UNITS);
         continue;
       }
-      const result = await writeGoldTable(ctx, table, days, toSeq);
-      results.push({
-        table: goldTableName(table),
-        status: result.version === null ? 'up to date' : 'written',
-        rowsWritten: result.rowsWritten,
-        seconds: secondsSince(start),
+      const span: Span = { offset: 0, size: 1 };
+      let shown = i * TABLE_UNITS;
+      const unwatch = session.watchProgress((percentage) => {
+        // Short statements report their own progress: the bar only moves on, short of the end.
+        const units = i * TABLE_UNITS + Math.floor((span.offset + (span.size * percentage) / 100) * (TABLE_UNITS - 1));
+        if (units <= shown) return;
+        shown = units;
+        bar.update(units);
       });
-      bar.increment(1);
+      try {
+        const result = await writeGoldTable(ctx, table, days, toSeq, span);
+        results.push({
+          table: goldTableName(table),
+          status: result.version === null ? 'up to date' : 'written',
+          rowsWritten: result.rowsWritten,
+          seconds: secondsSince(start),
+        });
+      } finally {
+        unwatch();
+      }
+      bar.update((i + 1) * TABLE_UNITS);
     }
   } finally {
     bar.stop();
@@ -132,7 +146,16 @@ export async function buildGold(ctx: StepContext): Promise<GoldResult> {
   return { fromSeq, toSeq, touchedDays: days.length, tables: results };
 }
 
-async function writeGoldTable(ctx: StepContext, table: GoldTable, days: string[], toSeq: number): Promise<WriteResult> {
+/** Progress units of one Gold table. */
+const TABLE_UNITS = 100;
+
+/** The share of a table's work the running statement stands for: all of it, or one day's. */
+interface Span {
+  offset: number;
+  size: number;
+}
+
+async function writeGoldTable(ctx: StepContext, table: GoldTable, days: string[], toSeq: number, span: Span): Promise<WriteResult> {
   const { lake, session } = ctx;
   const plan = PLAN[table];
   for (const input of plan.reads ?? []) {
@@ -160,7 +183,7 @@ async function writeGoldTable(ctx: StepContext, table: GoldTable, days: string[]
   const strategy = plan.strategy;
   if (strategy.kind === 'replaceDays' && days.length > 1) {
     const rows = Number(await session.scalar('SELECT count(*) FROM silver_for_days'));
-    if (rows > (ctx.dayByDayAbove ?? DAY_BY_DAY_ABOVE)) return replaceDayByDay(ctx, name, relation, days, options);
+    if (rows > (ctx.dayByDayAbove ?? DAY_BY_DAY_ABOVE)) return replaceDayByDay(ctx, name, relation, days, options, span);
   }
   const partitionBy = strategy.kind === 'replaceDays' ? ['event_date'] : undefined;
   // The first write creates the table, whatever the strategy.
@@ -188,12 +211,15 @@ async function replaceDayByDay(
   relation: string,
   days: readonly string[],
   options: { txn: { appId: string; version: number }; operationParameters: Record<string, unknown>; description: string },
+  span: Span,
 ): Promise<WriteResult> {
   const { lake, session } = ctx;
   const total: WriteResult = { version: null, filesAdded: 0, filesRemoved: 0, rowsWritten: 0, bytesWritten: 0 };
   const select = `SELECT * FROM ${quoteIdent(relation)}`;
   try {
     for (const [i, day] of days.entries()) {
+      span.offset = i / days.length;
+      span.size = 1 / days.length;
       await session.run(`CREATE OR REPLACE TEMP VIEW silver_for_days AS SELECT * FROM silver_events WHERE event_date = ${quoteString(day)}::DATE`);
       const last = i === days.length - 1;
       const dayOptions = {
