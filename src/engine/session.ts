@@ -75,7 +75,12 @@ export class Session {
   private async execute<T>(sql: string, work: () => Promise<T>): Promise<T> {
     if (this.watchers.size === 0) return traced(sql, work);
     const timer = setInterval(() => {
-      const { percentage } = this.connection.progress;
+      let percentage = -1;
+      try {
+        percentage = this.connection.progress.percentage;
+      } catch {
+        // Progress is a nicety: a failed read (a statement just ending) must not fail the work.
+      }
       if (percentage >= 0) for (const listener of this.watchers) listener(Math.min(100, percentage));
     }, PROGRESS_EVERY_MS);
     try {
