@@ -21,8 +21,11 @@ export interface DaySplit {
   /** The batch's days (YYYY-MM-DD, ascending), each one Silver append. */
   days: string[];
   how: 'direct' | 'staged';
-  /** Points `silver_typed` at one day's typed rows and records the ones it rejects. */
-  useDay(day: string): Promise<void>;
+  /**
+   * Points `silver_typed` at one day's typed rows and records the ones it rejects; false when the
+   * day has no clean row (a stray day whose rows are all quarantined), so it needs no append.
+   */
+  useDay(day: string): Promise<boolean>;
   /** Points `silver_typed` at every rejected row of the batch, raw values and reason. */
   useRejected(): Promise<void>;
 }
@@ -73,7 +76,7 @@ export async function batchDays(ctx: StepContext): Promise<string[]> {
 
 interface Strategy {
   how: DaySplit['how'];
-  useDay(day: string): Promise<void>;
+  useDay(day: string): Promise<boolean>;
   /** Adds the rejected rows no day holds to `rejected_lines`. */
   collectRest(): Promise<void>;
 }
@@ -120,6 +123,7 @@ function direct(ctx: StepContext, days: readonly string[], batch: { batchId: str
       seen += Number(await session.scalar('SELECT count(*) FROM day_typed'));
       await session.run('CREATE OR REPLACE TEMP VIEW silver_typed AS SELECT * FROM day_typed');
       await session.run('INSERT INTO rejected_lines SELECT _source_file, _source_line, reason FROM day_typed WHERE reason IS NOT NULL');
+      return Number(await session.scalar('SELECT count(*) FROM day_typed WHERE reason IS NULL')) > 0;
     },
     // The rows outside every day (no time, or a time that is not a date) are all rejected; a
     // clean one among them would be lost, so that is checked. When the days held every row of the
@@ -164,6 +168,7 @@ async function staged(ctx: StepContext, batchId: string, dir: string): Promise<S
     how: 'staged',
     async useDay(day) {
       await session.run(`CREATE OR REPLACE TEMP VIEW silver_typed AS ${slice(day)}`);
+      return written.has(day);
     },
     async collectRest() {
       await session.run(`INSERT INTO rejected_lines SELECT _source_file, _source_line, reason FROM (${slice(REJECTED_SLICE)})`);

@@ -179,8 +179,16 @@ async function promoteTyped(
   const written = { rows: 0, complete: true };
   const slices = split ? days.map((day, i) => ({ day, version: i + 1 })) : [{ day: undefined, version: txn.version }];
   let ticked = 0;
+  const tickDay = (i: number) => {
+    const due = Math.round((80 * (i + 1)) / slices.length);
+    tick(due - ticked);
+    ticked = due;
+  };
   for (const [i, { day, version }] of slices.entries()) {
-    if (day !== undefined) await split?.useDay(day);
+    if (day !== undefined && split && !(await split.useDay(day))) {
+      tickDay(i);
+      continue;
+    }
     await existingOn(ctx, day !== undefined ? [day] : days);
     const result = await lake.append(TABLES.silverEvents, modelSql('silver', 'events'), {
       ...eventsOptions,
@@ -189,9 +197,7 @@ async function promoteTyped(
     });
     written.rows += result.rowsWritten;
     written.complete &&= result.version !== null;
-    const due = Math.round((80 * (i + 1)) / slices.length);
-    tick(due - ticked);
-    ticked = due;
+    tickDay(i);
   }
   await split?.useRejected();
   const rejected = await lake.append(TABLES.silverQuarantine, modelSql('silver', 'quarantine'), {

@@ -32,10 +32,11 @@ describe('Silver deduplication day by day', () => {
     expect(byDay.silver).toMatchObject([{ bronzeRows: whole.silver[0]!.bronzeRows, silverRows: whole.silver[0]!.silverRows, quarantined: whole.silver[0]!.quarantined, duplicates: whole.silver[0]!.duplicates, balanced: true, daySplit: how }]);
     expect(whole.silver[0]!.daySplit).toBeUndefined();
     expect(whole.silver[0]!.duplicates).toBeGreaterThan(0);
-    // one commit per day on the day-by-day side
+    // one commit per day with clean rows on the day-by-day side: a stray day whose rows are all
+    // quarantined (the faults include times in other months) commits nothing to Silver
     const versions = await query(join(dir, 'by-day'), 'select count(distinct event_date)::int as days from silver.events');
     const tables = JSON.parse((await runCli(['tables', '--lake', join(dir, 'by-day'), '--json'])).stdout) as { name: string; version: number }[];
-    expect(tables.find((t) => t.name === 'silver.events')!.version).toBeGreaterThanOrEqual(Number(versions[0]!.days) - 1);
+    expect(tables.find((t) => t.name === 'silver.events')!.version).toBe(Number(versions[0]!.days) - 1);
     const silver = 'select * exclude (_batch_id) from silver.events order by all';
     expect(await query(join(dir, 'by-day'), silver)).toEqual(await query(join(dir, 'whole'), silver));
     // the day-by-day side reads a rejected row's raw values back from Bronze by its line
