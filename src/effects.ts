@@ -19,6 +19,19 @@ export interface Effects {
   now(): Date;
 }
 
+/**
+ * An update that only moves the bar forward, from `from`: a short statement between long ones
+ * reports its own progress, which would otherwise send the bar back.
+ */
+export function forwardOnly(task: ProgressTask, from: number): (done: number) => void {
+  let shown = from;
+  return (done) => {
+    if (done <= shown) return;
+    shown = done;
+    task.update(done);
+  };
+}
+
 const noTask: ProgressTask = { update() {}, increment() {}, stop() {} };
 
 /** Effects that record nothing and use the real clock; the default for library calls. */

@@ -40,13 +40,14 @@ export function dataFilePath(store: LogStore, file: LiveFile): string {
   return file.path.startsWith('file:') ? fileURLToPath(file.path) : file.path;
 }
 
+/** Creates the view; returns the local paths of the data files it reads. */
 export async function createScanView(
   session: Session,
   viewName: string,
   store: LogStore,
   snapshot: Snapshot,
   files: readonly LiveFile[],
-): Promise<void> {
+): Promise<string[]> {
   const view = quoteIdent(viewName);
   const partTable = quoteIdent(`__delta_files_${viewName}`);
   const dvTable = quoteIdent(`__delta_dv_${viewName}`);
@@ -58,7 +59,7 @@ export async function createScanView(
   if (files.length === 0) {
     const cols = fields.map((f) => `CAST(NULL AS ${duckType(f.type)}) AS ${quoteIdent(f.name)}`);
     await session.run(`CREATE OR REPLACE TEMP VIEW ${view} AS SELECT ${cols.join(', ')} WHERE false`);
-    return;
+    return [];
   }
 
   const paths = files.map((f) => dataFilePath(store, f));
@@ -136,6 +137,7 @@ export async function createScanView(
   await session.run(
     `CREATE OR REPLACE TEMP VIEW ${view} AS SELECT ${select.join(', ')} FROM ${source} AS d${join}${dvFilter}`,
   );
+  return paths;
 }
 
 /**

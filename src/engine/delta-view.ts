@@ -9,7 +9,7 @@ import { bindPredicate, type Literal, type Predicate } from '../delta/predicate.
 import { pruneFiles } from '../delta/skipping.js';
 import { loadSnapshot, type Snapshot } from '../delta/snapshot.js';
 import type { StructType } from '../delta/schema.js';
-import { createScanView, dataFilePath } from './delta-scan.js';
+import { createScanView } from './delta-scan.js';
 import { duckType } from './delta-types.js';
 import { DuckDbParquetReader } from './parquet-reader.js';
 import { quoteIdent, type Session } from './session.js';
@@ -40,8 +40,7 @@ export async function openDeltaView(
   });
   const predicate = options.predicate && bindPredicate(options.predicate, snapshot.schema, snapshot.table);
   const files = predicate ? pruneFiles(snapshot.files, predicate, snapshot) : [...snapshot.files];
-  await createScanView(session, viewName, store, snapshot, files);
-  const paths = files.map((file) => dataFilePath(store, file));
+  const paths = await createScanView(session, viewName, store, snapshot, files);
   const size = (list: readonly { add: { size: number } }[]): number => list.reduce((sum, f) => sum + Number(f.add.size ?? 0), 0);
   return {
     snapshot,

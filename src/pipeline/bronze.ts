@@ -13,6 +13,7 @@ import { parquetColumns, stageCsvLines, stageCsvStrict, stageParquet, type Stage
 import { modelSql } from './models.js';
 import { InputHeaderError } from './errors.js';
 import { TABLES, secondsSince, type StepContext } from './context.js';
+import { forwardOnly } from '../effects.js';
 import { FingerprintCache } from './fingerprints.js';
 
 export interface BronzeFileResult {
@@ -57,15 +58,10 @@ export async function ingestBronze(ctx: StepContext, files: readonly SourceFile[
         results.push({ file: file.path, sha256: known, batchId: batchIdOf(known), status: 'already ingested', rows: 0, malformed: 0, seconds: 0 });
         continue;
       }
-      // Short statements between the long ones report their own progress: the bar only moves on.
-      let landed = 0;
+      const advance = forwardOnly(bar, done + file.bytes);
       const result = await ingestFile(ctx, file, seen, {
         hashed: (n) => bar.increment(n),
-        landed: (fraction) => {
-          if (fraction <= landed) return;
-          landed = fraction;
-          bar.update(Math.round(done + file.bytes + fraction * file.bytes));
-        },
+        landed: (fraction) => advance(Math.round(done + file.bytes + fraction * file.bytes)),
       });
       done += 2 * file.bytes;
       bar.update(done);

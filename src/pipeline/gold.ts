@@ -14,6 +14,7 @@ import { modelSql } from './models.js';
 import { PromotionStoppedError } from './errors.js';
 import { GOLD_TABLES, TABLES, secondsSince, type GoldTable, type StepContext } from './context.js';
 import type { WriteResult } from '../engine/lake.js';
+import { forwardOnly } from '../effects.js';
 
 export const GOLD_APP_ID = 'gold';
 
@@ -119,14 +120,11 @@ export async function buildGold(ctx: StepContext): Promise<GoldResult> {
         continue;
       }
       const span: Span = { offset: 0, size: 1 };
-      let shown = i * TABLE_UNITS;
-      const unwatch = session.watchProgress((percentage) => {
-        // Short statements report their own progress: the bar only moves on, short of the end.
-        const units = i * TABLE_UNITS + Math.floor((span.offset + (span.size * percentage) / 100) * (TABLE_UNITS - 1));
-        if (units <= shown) return;
-        shown = units;
-        bar.update(units);
-      });
+      const advance = forwardOnly(bar, i * TABLE_UNITS);
+      // Short of the table's last unit, which its end sets.
+      const unwatch = session.watchProgress((percentage) =>
+        advance(i * TABLE_UNITS + Math.floor((span.offset + (span.size * percentage) / 100) * (TABLE_UNITS - 1))),
+      );
       try {
         const result = await writeGoldTable(ctx, table, days, toSeq, span);
         results.push({

@@ -120,10 +120,13 @@ function direct(ctx: StepContext, days: readonly string[], batch: { batchId: str
     how: 'direct',
     async useDay(day) {
       await session.run(`CREATE OR REPLACE TEMP TABLE day_typed AS SELECT ${columns} FROM silver_typed_batch WHERE ${dayRange(day)}`);
-      seen += Number(await session.scalar('SELECT count(*) FROM day_typed'));
+      const [counts] = await session.all<{ rows: bigint; clean: bigint }>(
+        'SELECT count(*) AS rows, count(*) FILTER (WHERE reason IS NULL) AS clean FROM day_typed',
+      );
+      seen += Number(counts?.rows ?? 0);
       await session.run('CREATE OR REPLACE TEMP VIEW silver_typed AS SELECT * FROM day_typed');
       await session.run('INSERT INTO rejected_lines SELECT _source_file, _source_line, reason FROM day_typed WHERE reason IS NOT NULL');
-      return Number(await session.scalar('SELECT count(*) FROM day_typed WHERE reason IS NULL')) > 0;
+      return Number(counts?.clean ?? 0) > 0;
     },
     // The rows outside every day (no time, or a time that is not a date) are all rejected; a
     // clean one among them would be lost, so that is checked. When the days held every row of the
