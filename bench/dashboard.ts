@@ -53,15 +53,17 @@ function pageCalls(meta: MetaResponse, tables: { name: string; version: number }
     : ['/api/lakehouse/tables'];
   const category = meta.categories[0] ? `category=${encodeURIComponent(meta.categories[0])}` : '';
   const week = meta.dateRange ? `from=${meta.dateRange.min}&to=${addDays(meta.dateRange.min, 6)}` : '';
+  // A week inside the data, not from its first day: a range's running totals differ at both ends.
+  const mid = meta.dateRange ? `from=${addDays(meta.dateRange.min, 9)}&to=${addDays(meta.dateRange.min, 16)}` : '';
   const q = (...parts: string[]) => {
     const text = parts.filter(Boolean).join('&');
     return text ? `?${text}` : '';
   };
   return {
-    overview: ['/api/meta', '/api/overview', `/api/overview${brand}`, `/api/overview${q(category, week)}`],
-    funnel: ['/api/funnel', '/api/funnel?by=brand', `/api/funnel${brand}`, `/api/funnel${q(category)}`, `/api/funnel${q(category, week)}`],
-    products: ['/api/products', '/api/products?metric=conversion', `/api/products${q(week)}`, `/api/products${brand}`],
-    users: ['/api/users', `/api/users${q(week)}`],
+    overview: ['/api/meta', '/api/overview', `/api/overview${brand}`, `/api/overview${q(category, week)}`, `/api/overview${q(mid)}`],
+    funnel: ['/api/funnel', '/api/funnel?by=brand', `/api/funnel${brand}`, `/api/funnel${q(category)}`, `/api/funnel${q(category, week)}`, `/api/funnel${q(mid)}`],
+    products: ['/api/products', '/api/products?metric=conversion', `/api/products${q(week)}`, `/api/products${q(mid)}`, `/api/products${brand}`],
+    users: ['/api/users', `/api/users${q(week)}`, `/api/users${q(mid)}`],
     trends: ['/api/trends', `/api/trends${brand}`, `/api/trends${q(category, week)}`],
     optimization: ['/api/optimization'],
     quality: ['/api/quality'],

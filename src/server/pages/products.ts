@@ -1,8 +1,9 @@
 /**
  * Products: top products, brands and categories by revenue, views or conversion, the category
  * hierarchy, price bands against conversion, and products viewed often but rarely bought. One
- * statement: the filtered events are folded once per product (a materialised CTE) and every
- * section is a small grouping of that, returned as rows tagged with their section.
+ * statement: the filtered events are folded once per product and once per category path and brand
+ * (materialised CTEs), and every section is a small grouping of those, returned as rows tagged
+ * with their section.
  */
 import type { Catalog } from '../catalog.js';
 import { dateRange } from '../context.js';
@@ -27,16 +28,25 @@ const ORDER: Record<Metric, string> = {
 
 const PRICE_BANDS = ['< $10', '$10–50', '$50–100', '$100–250', '$250–500', '$500–1000', '$1000 +'];
 
-/** Per product and per price band from the filtered events. */
+/**
+ * What the sections read, defined by each source: p (per product: product_id, brand, l1, views,
+ * purchases, revenue), g (per brand and category path, each event counted under its own) and bands.
+ */
 const SOURCES_GOLD = `
   ev as (${FILTERED_EVENTS}),
   p as materialized (
-    select product_id, product_id::varchar as name, any_value(brand) as brand, any_value(category_l1) as l1,
-           any_value(category_l2) as l2, any_value(category_l3) as l3,
+    select product_id, any_value(brand) as brand, any_value(category_l1) as l1,
            count(*) filter (where event_type = 'view') as views,
            count(*) filter (where event_type = 'purchase') as purchases,
            coalesce(sum(revenue), 0)::double as revenue
     from ev group by product_id
+  ),
+  g as materialized (
+    select brand, category_l1 as l1, category_l2 as l2, category_l3 as l3,
+           count(*) filter (where event_type = 'view') as views,
+           count(*) filter (where event_type = 'purchase') as purchases,
+           coalesce(sum(revenue), 0)::double as revenue
+    from ev group by all
   ),
   bands as (
     select 'band' as kind,
@@ -52,65 +62,88 @@ const SOURCES_GOLD = `
 const IN_PRODUCT_GROUP = `($category::varchar is null or l1 = $category::varchar) and ($brand::varchar is null or brand = $brand::varchar)`;
 
 /**
- * The same from the rollups: products over all days when the range is all of them, otherwise the
- * difference of the running totals at the range's last day and the day before its first. A product
- * seen with one category and brand is one row already; only the others are grouped.
+ * The same from the rollups' running totals: a range's figures are the difference of the rows at
+ * its last day and at the day before its first, per product (and category and brand) and per
+ * category path and brand. A product seen with one category and brand is one row already; only
+ * the others are grouped. Products carry their combination's number (combo), and only the ranked
+ * few are named (rollup_combos), so the per-product work moves no text.
  */
-const sourcesRollup = (allDays: boolean) => `
+const sourcesRollup = (filtered: boolean, fromFirstDay: boolean) => {
+  const pick = filtered ? `and combo in (select combo from rollup_combos where ${IN_PRODUCT_GROUP})` : '';
+  // A range from the first day is the running totals of its last day as they are.
+  const c = fromFirstDay
+    ? `select combo, product_id, single, views, purchases, revenue from rollup_products_cum where d = $hi::integer ${pick} and events > 0`
+    : `with h as (select combo, product_id, single, events, views, purchases, revenue from rollup_products_cum where d = $hi::integer ${pick}),
+    l as (select combo, events, views, purchases, revenue from rollup_products_cum where d = $lo::integer - 1 ${pick})
+    select h.combo, h.product_id, h.single, h.views - coalesce(l.views, 0) as views,
+           h.purchases - coalesce(l.purchases, 0) as purchases, h.revenue - coalesce(l.revenue, 0) as revenue
+    from h left join l using (combo) where h.events - coalesce(l.events, 0) > 0`;
+  return `
+  c as materialized (
+    ${c}
+  ),
   p as materialized (
-    ${
-      allDays
-        ? `select product_id, product_id::varchar as name, brand, coalesce(l1, 'unknown') as l1, l2, l3, views, purchases,
-                  coalesce(revenue, 0)::double as revenue
-           from rollup_products_all where single and ${IN_PRODUCT_GROUP}
-           union all
-           select product_id, product_id::varchar as name, any_value(brand) as brand, any_value(coalesce(l1, 'unknown')) as l1,
-                  any_value(l2) as l2, any_value(l3) as l3, sum(views) as views, sum(purchases) as purchases, coalesce(sum(revenue), 0)::double as revenue
-           from rollup_products_all where not single and ${IN_PRODUCT_GROUP} group by product_id`
-        : `with h as (select * from rollup_products_cum where d = $hi::integer and ${IN_PRODUCT_GROUP}),
-           l as (select combo, events, views, purchases, revenue from rollup_products_cum where d = $lo::integer - 1 and ${IN_PRODUCT_GROUP}),
-           c as (
-             select h.product_id, h.l1, h.l2, h.l3, h.brand, h.single, h.views - coalesce(l.views, 0) as views,
-                    h.purchases - coalesce(l.purchases, 0) as purchases, h.revenue - coalesce(l.revenue, 0) as revenue
-             from h left join l using (combo) where h.events - coalesce(l.events, 0) > 0
-           )
-           select product_id, product_id::varchar as name, brand, coalesce(l1, 'unknown') as l1, l2, l3, views, purchases,
-                  coalesce(revenue, 0)::double as revenue
-           from c where single
-           union all
-           select product_id, product_id::varchar as name, any_value(brand) as brand, any_value(coalesce(l1, 'unknown')) as l1,
-                  any_value(l2) as l2, any_value(l3) as l3, sum(views) as views, sum(purchases) as purchases, coalesce(sum(revenue), 0)::double as revenue
-           from c where not single group by product_id`
-    }
+    select product_id, combo, views, purchases, revenue from c where single
+    union all
+    select product_id, min(combo), sum(views), sum(purchases), sum(revenue) from c where not single group by product_id
+  ),
+  g as materialized (
+    with h as (select * from rollup_groups_cum where d = $hi::integer and ${IN_PRODUCT_GROUP}),
+    l as (select grp, events, views, purchases, revenue from rollup_groups_cum where d = $lo::integer - 1 and ${IN_PRODUCT_GROUP})
+    select h.brand, coalesce(h.l1, 'unknown') as l1, h.l2, h.l3, h.views - coalesce(l.views, 0) as views,
+           h.purchases - coalesce(l.purchases, 0) as purchases, h.revenue - coalesce(l.revenue, 0) as revenue
+    from h left join l using (grp) where h.events - coalesce(l.events, 0) > 0
   ),
   bands as (
     select 'band' as kind, band::varchar as name, null as brand, null as l1, null as l2, null as l3,
            sum(views) as views, sum(purchases) as purchases, coalesce(sum(revenue), 0)::double as revenue
     from rollup_bands where ${IN_GROUP} and ${IN_DAYS} group by band
   )`;
+};
 
-const productsSql = (metric: Metric, sources: string) => `
+/** Adds each product's brand and top-level category to the few rows of `rel` that are shown. */
+const NAMED_GOLD = (rel: string) => rel;
+const NAMED_ROLLUP = (rel: string) =>
+  `(select r.*, k.brand, coalesce(k.l1, 'unknown') as l1 from ${rel} as r join rollup_combos as k using (combo))`;
+
+/** The key each metric ranks products by first (the rest of ORDER only breaks its ties). */
+const KEY: Record<Metric, string> = {
+  revenue: 'revenue',
+  views: 'views',
+  conversion: `case when views >= ${MIN_VIEWS} then purchases / views end`,
+};
+
+// Sorting every product on all of ORDER's keys costs far more than finding the tenth-best first
+// key; only rows at or above it (or all rows, when fewer than ten have a key) are sorted in full.
+const productsSql = (metric: Metric, sources: string, named: (rel: string) => string) => `
   with ${sources},
   overall as (select sum(purchases) / nullif(sum(views), 0)::double as rate from p),
-  top_products as (select 'product' as kind, name, brand, l1, null as l2, null as l3, views, purchases, revenue from p order by ${ORDER[metric]} limit 10),
+  cut as (select min(k) as k, count(k) as n from (select ${KEY[metric]} as k from p order by k desc nulls last limit 10)),
+  top_products as (
+    select 'product' as kind, name, brand, l1, null as l2, null as l3, views, purchases, revenue from ${named(`(
+      select product_id::varchar as name, p.* from p, cut where cut.n < 10 or ${KEY[metric]} >= cut.k
+      order by ${ORDER[metric]} limit 10
+    )`)} order by ${ORDER[metric]}
+  ),
   brands as (
-    select coalesce(brand, 'no brand') as name, sum(views) as views, sum(purchases) as purchases, sum(revenue) as revenue from p group by 1
+    select coalesce(brand, 'no brand') as name, sum(views) as views, sum(purchases) as purchases, sum(revenue) as revenue from g group by 1
   ),
   top_brands as (select 'brand' as kind, name, null as brand, null as l1, null as l2, null as l3, views, purchases, revenue from brands order by ${ORDER[metric]} limit 10),
   categories as (
-    select l1 as name, sum(views) as views, sum(purchases) as purchases, sum(revenue) as revenue from p group by 1
+    select l1 as name, sum(views) as views, sum(purchases) as purchases, sum(revenue) as revenue from g group by 1
   ),
   top_categories as (select 'category' as kind, name, null as brand, null as l1, null as l2, null as l3, views, purchases, revenue from categories order by ${ORDER[metric]} limit 12),
   tree as (
     select 'tree' as kind, coalesce(l3, '') as name, null as brand, l1, coalesce(l2, '') as l2, coalesce(l3, '') as l3,
            sum(views) as views, sum(purchases) as purchases, sum(revenue) as revenue
-    from p group by l1, l2, l3 order by revenue desc, views desc, l1, l2, l3 limit 80
+    from g group by l1, l2, l3 order by revenue desc, views desc, l1, l2, l3 limit 80
   ),
+  low as (select p.* from p where views >= ${MIN_VIEWS} and purchases / views < (select coalesce(rate, 0) / 4 from overall)),
+  low_cut as (select min(views) as k from (select views from low order by views desc limit 10)),
   unbought as (
-    select 'unbought' as kind, name, brand, l1, null as l2, null as l3, views, purchases, revenue
-    from p cross join overall
-    where views >= ${MIN_VIEWS} and purchases / views < coalesce(overall.rate, 0) / 4
-    order by views desc, name limit 10
+    select 'unbought' as kind, name, brand, l1, null as l2, null as l3, views, purchases, revenue from ${named(`(
+      select product_id::varchar as name, low.* from low, low_cut where views >= low_cut.k order by views desc, name limit 10
+    )`)} order by views desc, name
   )
   select * from top_products union all select * from top_brands union all select * from top_categories
   union all select * from tree union all select * from bands union all select * from unbought`;
@@ -124,9 +157,13 @@ export async function products(catalog: Catalog, filters: Filters, metric: Metri
   const p = period(filters, range);
   if (p.from > p.to) return blank;
   const base = catalog.rollupBase();
-  const rows = base
-    ? await catalog.query(productsSql(metric, sourcesRollup(p.from === range.min && p.to === range.max)), rollupParams(filters, p, base))
-    : await catalog.query(productsSql(metric, SOURCES_GOLD), eventParams(filters, p));
+  const params = base ? rollupParams(filters, p, base) : null;
+  const rows = params
+    ? await catalog.query(
+        productsSql(metric, sourcesRollup(filters.category !== undefined || filters.brand !== undefined, params.lo === 0), NAMED_ROLLUP),
+        params,
+      )
+    : await catalog.query(productsSql(metric, SOURCES_GOLD, NAMED_GOLD), eventParams(filters, p));
   const of = (kind: string) => rows.filter((r) => r.kind === kind);
   const ranked = (r: Record<string, unknown>): RankedItem => ({
     name: String(r.name),

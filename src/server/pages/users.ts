@@ -37,18 +37,12 @@ const SESSIONS_PER_USER = `
   select least(sessions, 11) as bucket, count(*) as users from u group by 1 order by 1`;
 
 // From the rollups: the same segment totals, new and returning users by day, and sessions per user
-// summed over the range's days from each pattern of sessions per day.
+// looked up by the range's first and last day.
 const SEGMENTS_ROLLUP = `select segment, is_buyer, users, revenue from rollup_segments order by is_buyer desc, revenue desc, users desc`;
 const NEW_VS_RETURNING_ROLLUP = `
   select date, new_users, returning_users from rollup_new_returning where date between $from::date and $to::date order by 1`;
 const SESSIONS_PER_USER_ROLLUP = `
-  select bucket, sum(n) as users from (
-    select bucket, n from rollup_sessions_per_user where first >= $lo::integer and last <= $hi::integer
-    union all
-    select least(coalesce(list_sum(list_slice(days, greatest($lo::integer - first, 0) + 1, least($hi::integer, last) - first + 1)), 0), 11) as bucket, n
-    from rollup_sessions_per_user
-    where first <= $hi::integer and last >= $lo::integer and (first < $lo::integer or last > $hi::integer)
-  ) where bucket > 0 group by 1 order by 1`;
+  select bucket, users from rollup_sessions_per_user where lo = $lo::integer and hi = $hi::integer order by bucket`;
 
 export async function users(catalog: Catalog, filters: Filters): Promise<UsersResponse> {
   const blank: UsersResponse = { segments: [], tiers: [], cohorts: [], newVsReturning: [], sessionsPerUser: [] };

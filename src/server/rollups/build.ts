@@ -161,6 +161,32 @@ const additiveRollups = (kind: Kind) => [
   `insert into rollup_bands select '${kind}', ${KEYS[kind]}, d, band, sum(views), sum(purchases), sum(revenue) from bb group by all`,
 ];
 
+/**
+ * Running totals of `source`'s measures per key (numbered as `id`) for every day from the key's
+ * first on, as a SELECT; `extra` adds columns from a `join` on the keys' first days (`firsts`).
+ * Counts come out as BIGINT and money as DOUBLE, which page queries subtract cheaply.
+ */
+function cumulative(id: string, source: string, keys: readonly string[], extra = '', join = ''): string {
+  const list = keys.join(', ');
+  return `
+   with pd as (
+     select dense_rank() over (order by ${list}) as ${id}, d, ${list},
+            sum(events) as events, sum(views) as views, sum(purchases) as purchases, sum(revenue) as revenue
+     from ${source} group by d, ${list}
+   ),
+   firsts as (
+     select ${id}, min(d) as first, ${keys.map((k) => `any_value(${k}) as ${k}`).join(', ')} from pd group by ${id}
+   ),
+   dense as (
+     select f.*, g.d from firsts as f join range(0, $days) as g(d) on g.d >= f.first
+   )
+   select dense.${id}, dense.d, ${keys.map((k) => `dense.${k}`).join(', ')}${extra},
+          (sum(coalesce(pd.events, 0)) over w)::bigint as events, (sum(coalesce(pd.views, 0)) over w)::bigint as views,
+          (sum(coalesce(pd.purchases, 0)) over w)::bigint as purchases, (sum(coalesce(pd.revenue, 0)) over w)::double as revenue
+   from dense ${join} left join pd on pd.${id} = dense.${id} and pd.d = dense.d
+   window w as (partition by dense.${id} order by dense.d rows between unbounded preceding and current row)`;
+}
+
 /** Rollups without filter kinds: products by day and over all days, session starts, users. */
 const PLAIN = [
   `create temp table rollup_products as
@@ -170,33 +196,18 @@ const PLAIN = [
           sum(e.revenue) as revenue
    from gold_fact_events as e left join gold_dim_category as dc using (category_id)
    group by all`,
-  // Over all days; single marks the (usual) product seen with one category and brand, whose row
-  // needs no grouping by product to answer.
-  `create table rollup_products_all as
-   select product_id, l1, l2, l3, brand, sum(views)::bigint as views, sum(purchases)::bigint as purchases, sum(revenue) as revenue,
-          count(*) over (partition by product_id) = 1 as single
-   from rollup_products group by product_id, l1, l2, l3, brand order by brand, l1`,
   // Running totals per product (and its category and brand) by day, from its first day on: a
-  // range's totals are the difference of two days' rows, whatever its length.
+  // range's totals are the difference of two days' rows, whatever its length. The running totals
+  // hold numbers only, so a page joins and subtracts them without moving text; rollup_combos names
+  // each combination. single marks the (usual) product seen with one category and brand, whose
+  // row needs no grouping by product.
+  `create temp table products_cum as ${cumulative('combo', 'rollup_products', ['product_id', 'l1', 'l2', 'l3', 'brand'], ', singles.single',
+    'join (select product_id, count(*) = 1 as single from firsts group by product_id) as singles using (product_id)')}`,
+  `create table rollup_combos as select distinct combo, product_id, l1, l2, l3, brand from products_cum order by combo`,
   `create table rollup_products_cum as
-   with pd as (
-     select dense_rank() over (order by product_id, l1, l2, l3, brand) as combo, * from rollup_products
-   ),
-   firsts as (
-     select combo, min(d) as first, any_value(product_id) as product_id, any_value(l1) as l1, any_value(l2) as l2, any_value(l3) as l3,
-            any_value(brand) as brand
-     from pd group by combo
-   ),
-   singles as (select product_id, count(*) = 1 as single from firsts group by product_id),
-   dense as (
-     select f.*, g.d from firsts as f join range(0, $days) as g(d) on g.d >= f.first
-   )
-   select dense.combo, dense.d, dense.product_id, dense.l1, dense.l2, dense.l3, dense.brand, singles.single,
-          sum(coalesce(pd.events, 0)) over w as events, sum(coalesce(pd.views, 0)) over w as views,
-          sum(coalesce(pd.purchases, 0)) over w as purchases, sum(coalesce(pd.revenue, 0)) over w as revenue
-   from dense join singles using (product_id) left join pd on pd.combo = dense.combo and pd.d = dense.d
-   window w as (partition by dense.combo order by dense.d rows between unbounded preceding and current row)
-   order by dense.d, dense.brand`,
+   select combo, d, product_id, single, events, views, purchases, revenue from products_cum order by d, combo`,
+  // The same per category path and brand, for the brand, category and hierarchy sections.
+  `create table rollup_groups_cum as ${cumulative('grp', 'rollup_products', ['l1', 'l2', 'l3', 'brand'])} order by dense.d, dense.brand`,
   // Sessions by the day they started, as gold.fact_sessions counts them without a product filter.
   `create table rollup_starts as
    select date_diff('day', $base::date, session_date)::integer as d, views > 0 as v, carts > 0 as c, purchases > 0 as p, count(*) as n
@@ -217,21 +228,43 @@ const PLAIN = [
    )
    select session_date as date, count(*) filter (where is_new) as new_users, count(*) filter (where not is_new) as returning_users
    from s group by 1 order by 1`,
-  // Sessions per user by first and last start day and in all (capped at 11, the chart's last
-  // bucket); for a range that covers a user's days only in part, days lists the sessions of each
-  // day from the first to the last (capped too) to sum the range's slice of. Users with the same
-  // pattern are counted together.
+  // Sessions per user for every range of days, as (lo, hi, bucket, users); buckets cap at 11, the
+  // chart's last. Users with the same active days and sessions per day are counted together.
+  `create temp table spu_patterns as
+   select ds, cs, count(*) as n from (
+     select user_id, list(d order by d) as ds, list(least(sessions, 11)::utinyint order by d) as cs
+     from (select user_id, date_diff('day', $base::date, session_date)::integer as d, count(*) as sessions from gold_fact_sessions group by all)
+     group by user_id
+   ) group by all`,
+  // A user whose active days in a range are their i-th to j-th has the same total for every range
+  // starting after the (i-1)-th and ending before the (j+1)-th: a rectangle of (lo, hi). Each
+  // rectangle adds its users at four corners of a difference grid, and two running sums (along lo,
+  // then along hi) turn the grid into the count for every range at once.
   `create table rollup_sessions_per_user as
-   select first, last, bucket, days, count(*) as n from (
-     select first, last, bucket,
-            case when first < last then list_transform(range(first, last + 1), i -> coalesce(cs[list_position(ds, i)], 0::utinyint)) end as days
-     from (
-       select user_id, min(d) as first, max(d) as last, least(sum(sessions), 11) as bucket,
-              list(d order by d) as ds, list(least(sessions, 11)::utinyint order by d) as cs
-       from (select user_id, date_diff('day', $base::date, session_date)::integer as d, count(*) as sessions from gold_fact_sessions group by all)
-       group by user_id
-     )
-   ) group by all order by first, last`,
+   with starts as (select n, ds, cs, unnest(range(1, len(ds) + 1)) as i from spu_patterns),
+   sub as (select n, ds, cs, i, unnest(range(i, len(ds) + 1)) as j from starts),
+   rect as (
+     select n, least(list_sum(list_slice(cs, i, j)), 11)::integer as bucket,
+            case when i = 1 then 0 else ds[i - 1] + 1 end as lo1, ds[i] as lo2,
+            ds[j] as hi1, case when j = len(ds) then $days - 1 else ds[j + 1] - 1 end as hi2
+     from sub
+   ),
+   corners as (
+     select bucket, lo1 as lo, hi1 as hi, n as w from rect
+     union all select bucket, lo2 + 1, hi1, -n from rect
+     union all select bucket, lo1, hi2 + 1, -n from rect
+     union all select bucket, lo2 + 1, hi2 + 1, n from rect
+   ),
+   diff as (select bucket, lo, hi, sum(w) as w from corners where lo < $days and hi < $days group by all),
+   dense as (
+     select g.bucket, g.lo, g.hi, coalesce(diff.w, 0) as w
+     from (select * from range(1, 12) as b(bucket), range(0, $days) as l(lo), range(0, $days) as h(hi)) as g
+     left join diff using (bucket, lo, hi)
+   ),
+   along_lo as (select bucket, lo, hi, sum(w) over (partition by bucket, hi order by lo) as w from dense),
+   counted as (select bucket, lo, hi, sum(w) over (partition by bucket, lo order by hi) as users from along_lo)
+   select lo::integer as lo, hi::integer as hi, bucket, users::bigint as users
+   from counted where lo <= hi and users <> 0 order by lo, hi, bucket`,
   `create table rollup_segments as
    select segment, is_buyer, count(*) as users, coalesce(sum(monetary), 0)::double as revenue
    from gold_user_segments group by all`,
@@ -239,7 +272,8 @@ const PLAIN = [
 
 export const ALL_ROLLUPS = [
   ...Object.keys(ROLLUP_TABLES),
-  'rollup_products_all',
+  'rollup_groups_cum',
+  'rollup_combos',
   'rollup_products_cum',
   'rollup_starts',
   'rollup_new_returning',
