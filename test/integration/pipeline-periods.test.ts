@@ -1,6 +1,6 @@
 // Silver's period rule through the CLI: a valid time in a month that holds almost none of its
 // file's rows is quarantined as event_time_outside_period, while a file that straddles a month end
-// is kept whole.
+// is kept whole. Also Silver's UTC date, hour and weekday around midnights, before 1970 too.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
@@ -51,5 +51,27 @@ describe('Silver periods', () => {
       { month: '2019-10', n: 120 },
       { month: '2019-11', n: 30 },
     ]);
+  });
+
+  it('derives the UTC date, hour and ISO weekday as the calendar does, before 1970 too', async () => {
+    const dir = tempDir();
+    const times = ['1969-12-31 23:59:59', '1969-12-29 00:00:00', '1970-01-01 00:00:00', '1969-12-31 00:00:01', '1969-12-30 13:15:00'];
+    const lines = times.map((t, i) => event(t, i + 1));
+    const lake = join(dir, 'lake');
+    const run = await runCli(['run', writeCsv(join(dir, 'epoch.csv'), lines), '--lake', lake, '--json', '--threads', '1']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = await runCli([
+      'query',
+      `select strftime(event_time, '%Y-%m-%d %H:%M:%S') as t, strftime(event_date, '%Y-%m-%d') as d, event_hour as h, day_of_week as w from silver.events order by user_id`,
+      '--lake',
+      lake,
+      '--json',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const expected = times.map((t) => {
+      const at = new Date(`${t.replace(' ', 'T')}Z`);
+      return { t, d: t.slice(0, 10), h: at.getUTCHours(), w: at.getUTCDay() === 0 ? 7 : at.getUTCDay() };
+    });
+    expect(JSON.parse(result.stdout)).toEqual(expected);
   });
 });

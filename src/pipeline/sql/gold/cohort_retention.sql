@@ -21,7 +21,7 @@ cohorts as (
 activity as (
     select distinct
         f.user_id,
-        date_trunc(c.grain, f.session_start)::date as active_start,
+        date_trunc(c.grain, f.session_date)::date as active_start,
         c.cohort_start,
         c.grain
     from gold_fact_sessions as f

@@ -9,6 +9,8 @@ per_session as (
         user_session as session_id,
         min(user_id) as user_id,
         min(event_time) as session_start,
+        -- the UTC date of the start, from Silver's date (cheaper than a TIMESTAMPTZ cast)
+        min(event_date) as session_date,
         max(event_time) as session_end,
         count(*) as events,
         count(*) filter (where event_type = 'view') as views,
@@ -29,8 +31,10 @@ measured as (
         user_id,
         session_start,
         session_end,
-        session_start::date as session_date,
-        date_diff('second', session_start, session_end) as duration_seconds,
+        session_date,
+        -- Silver's times are whole seconds, so this is date_diff('second', …) without the time
+        -- zone library
+        (epoch_us(session_end) - epoch_us(session_start)) // 1000000 as duration_seconds,
         events,
         views,
         carts,
