@@ -60,6 +60,9 @@ export class Session {
     await connection.run(`SET TimeZone = 'UTC'`);
     // Progress is tracked (never printed) so a long statement can move a progress bar.
     await connection.run('SET enable_progress_bar = true; SET enable_progress_bar_print = false');
+    // Delta data files are written once under unique names and never changed, so their Parquet
+    // footers can be kept between statements: a view over many files then opens only the ones read.
+    await connection.run('SET parquet_metadata_cache = true');
     return new Session(instance, connection);
   }
 

@@ -62,25 +62,21 @@ const SOURCES_GOLD = `
 const IN_PRODUCT_GROUP = `($category::varchar is null or l1 = $category::varchar) and ($brand::varchar is null or brand = $brand::varchar)`;
 
 /**
- * The same from the rollups' running totals: a range's figures are the difference of the rows at
- * its last day and at the day before its first, per product (and category and brand) and per
- * category path and brand. A product seen with one category and brand is one row already; only
- * the others are grouped. Products carry their combination's number (combo), and only the ranked
- * few are named (rollup_combos), so the per-product work moves no text.
+ * The same from the rollups' running totals: a range's figures are the totals to its last day less
+ * those to the day before its first, per product (and category and brand: one row, a column per
+ * day) and per category path and brand. A product seen with one category and brand is one row
+ * already; only the others are grouped. Products carry their combination's number (combo), and
+ * only the ranked few are named (rollup_combos), so the per-product work moves no text.
  */
-const sourcesRollup = (filtered: boolean, fromFirstDay: boolean) => {
+const sourcesRollup = (filtered: boolean, lo: number, hi: number) => {
   const pick = filtered ? `and combo in (select combo from rollup_combos where ${IN_PRODUCT_GROUP})` : '';
-  // A range from the first day is the running totals of its last day as they are.
-  const c = fromFirstDay
-    ? `select combo, product_id, single, views, purchases, revenue from rollup_products_cum where d = $hi::integer ${pick} and events > 0`
-    : `with h as (select combo, product_id, single, events, views, purchases, revenue from rollup_products_cum where d = $hi::integer ${pick}),
-    l as (select combo, events, views, purchases, revenue from rollup_products_cum where d = $lo::integer - 1 ${pick})
-    select h.combo, h.product_id, h.single, h.views - coalesce(l.views, 0) as views,
-           h.purchases - coalesce(l.purchases, 0) as purchases, h.revenue - coalesce(l.revenue, 0) as revenue
-    from h left join l using (combo) where h.events - coalesce(l.events, 0) > 0`;
+  // The totals to the range's last day, less those to the day before its first (none for a range
+  // from the first day). Column names come from day numbers, never from the request's text.
+  const inRange = (m: string) => (lo === 0 ? `${m}_${hi}` : `${m}_${hi} - ${m}_${lo - 1}`);
   return `
   c as materialized (
-    ${c}
+    select combo, product_id, single, ${inRange('views')} as views, ${inRange('purchases')} as purchases, ${inRange('revenue')} as revenue
+    from rollup_products_cum where ${inRange('events')} > 0 ${pick}
   ),
   p as materialized (
     select product_id, combo, views, purchases, revenue from c where single
@@ -103,8 +99,10 @@ const sourcesRollup = (filtered: boolean, fromFirstDay: boolean) => {
 
 /** Adds each product's brand and top-level category to the few rows of `rel` that are shown. */
 const NAMED_GOLD = (rel: string) => rel;
-const NAMED_ROLLUP = (rel: string) =>
-  `(select r.*, k.brand, coalesce(k.l1, 'unknown') as l1 from ${rel} as r join rollup_combos as k using (combo))`;
+const NAMED_ROLLUP = (rel: string) => `(
+  select r.*, k.brand, coalesce(k.l1, 'unknown') as l1 from ${rel} as r
+  join (select combo, brand, l1 from rollup_combos where combo in (select combo from ${rel})) as k using (combo)
+)`;
 
 /** The key each metric ranks products by first (the rest of ORDER only breaks its ties). */
 const KEY: Record<Metric, string> = {
@@ -119,11 +117,11 @@ const productsSql = (metric: Metric, sources: string, named: (rel: string) => st
   with ${sources},
   overall as (select sum(purchases) / nullif(sum(views), 0)::double as rate from p),
   cut as (select min(k) as k, count(k) as n from (select ${KEY[metric]} as k from p order by k desc nulls last limit 10)),
+  top_rows as (
+    select product_id::varchar as name, p.* from p, cut where cut.n < 10 or ${KEY[metric]} >= cut.k order by ${ORDER[metric]} limit 10
+  ),
   top_products as (
-    select 'product' as kind, name, brand, l1, null as l2, null as l3, views, purchases, revenue from ${named(`(
-      select product_id::varchar as name, p.* from p, cut where cut.n < 10 or ${KEY[metric]} >= cut.k
-      order by ${ORDER[metric]} limit 10
-    )`)} order by ${ORDER[metric]}
+    select 'product' as kind, name, brand, l1, null as l2, null as l3, views, purchases, revenue from ${named('top_rows')} order by ${ORDER[metric]}
   ),
   brands as (
     select coalesce(brand, 'no brand') as name, sum(views) as views, sum(purchases) as purchases, sum(revenue) as revenue from g group by 1
@@ -140,10 +138,12 @@ const productsSql = (metric: Metric, sources: string, named: (rel: string) => st
   ),
   low as (select p.* from p where views >= ${MIN_VIEWS} and purchases / views < (select coalesce(rate, 0) / 4 from overall)),
   low_cut as (select min(views) as k from (select views from low order by views desc limit 10)),
+  low_rows as (
+    select product_id::varchar as name, low.* from low, low_cut where views >= low_cut.k order by views desc, name limit 10
+  ),
   unbought as (
-    select 'unbought' as kind, name, brand, l1, null as l2, null as l3, views, purchases, revenue from ${named(`(
-      select product_id::varchar as name, low.* from low, low_cut where views >= low_cut.k order by views desc, name limit 10
-    )`)} order by views desc, name
+    select 'unbought' as kind, name, brand, l1, null as l2, null as l3, views, purchases, revenue from ${named('low_rows')}
+    order by views desc, name
   )
   select * from top_products union all select * from top_brands union all select * from top_categories
   union all select * from tree union all select * from bands union all select * from unbought`;
@@ -160,7 +160,7 @@ export async function products(catalog: Catalog, filters: Filters, metric: Metri
   const params = base ? rollupParams(filters, p, base) : null;
   const rows = params
     ? await catalog.query(
-        productsSql(metric, sourcesRollup(filters.category !== undefined || filters.brand !== undefined, params.lo === 0), NAMED_ROLLUP),
+        productsSql(metric, sourcesRollup(filters.category !== undefined || filters.brand !== undefined, params.lo, params.hi), NAMED_ROLLUP),
         params,
       )
     : await catalog.query(productsSql(metric, SOURCES_GOLD, NAMED_GOLD), eventParams(filters, p));

@@ -187,8 +187,11 @@ function cumulative(id: string, source: string, keys: readonly string[], extra =
    window w as (partition by dense.${id} order by dense.d rows between unbounded preceding and current row)`;
 }
 
+/** The running totals kept per product and day (rollup_products_cum: `views_3` is views to day 3). */
+export const PRODUCT_MEASURES = ['events', 'views', 'purchases', 'revenue'] as const;
+
 /** Rollups without filter kinds: products by day and over all days, session starts, users. */
-const PLAIN = [
+const PLAIN: (string | ((days: number) => string))[] = [
   `create temp table rollup_products as
    select date_diff('day', $base::date, e.event_date)::integer as d, e.product_id, dc.category_l1 as l1, dc.category_l2 as l2,
           dc.category_l3 as l3, e.brand, count(*) as events,
@@ -196,16 +199,20 @@ const PLAIN = [
           sum(e.revenue) as revenue
    from gold_fact_events as e left join gold_dim_category as dc using (category_id)
    group by all`,
-  // Running totals per product (and its category and brand) by day, from its first day on: a
-  // range's totals are the difference of two days' rows, whatever its length. The running totals
-  // hold numbers only, so a page joins and subtracts them without moving text; rollup_combos names
-  // each combination. single marks the (usual) product seen with one category and brand, whose
-  // row needs no grouping by product.
+  // Running totals per product (and its category and brand): one row per combination, with one
+  // column per measure and day (events_0, views_0, …), so a range's totals are two columns
+  // subtracted in one scan, without a join. They hold numbers only; rollup_combos names each
+  // combination. single marks the (usual) product seen with one category and brand, whose row
+  // needs no grouping by product.
   `create temp table products_cum as ${cumulative('combo', 'rollup_products', ['product_id', 'l1', 'l2', 'l3', 'brand'], ', singles.single',
     'join (select product_id, count(*) = 1 as single from firsts group by product_id) as singles using (product_id)')}`,
   `create table rollup_combos as select distinct combo, product_id, l1, l2, l3, brand from products_cum order by combo`,
-  `create table rollup_products_cum as
-   select combo, d, product_id, single, events, views, purchases, revenue from products_cum order by d, combo`,
+  (days: number) => `create table rollup_products_cum as
+   select combo, any_value(product_id) as product_id, any_value(single) as single,
+          ${Array.from({ length: days }, (_, d) =>
+            PRODUCT_MEASURES.map((m) => `coalesce(max(${m}) filter (where d = ${d}), 0) as ${m}_${d}`).join(', '),
+          ).join(',\n          ')}
+   from products_cum group by combo order by combo`,
   // The same per category path and brand, for the brand, category and hierarchy sections.
   `create table rollup_groups_cum as ${cumulative('grp', 'rollup_products', ['l1', 'l2', 'l3', 'brand'])} order by dense.d, dense.brand`,
   // Sessions by the day they started, as gold.fact_sessions counts them without a product filter.
@@ -311,7 +318,8 @@ export async function buildRollups(input: BuildInput): Promise<string> {
     await session.run(BAND_BASE, base);
     for (const kind of KINDS) for (const sql of additiveRollups(kind)) await session.run(sql);
     const days = Math.round((Date.parse(input.range.max) - Date.parse(input.range.min)) / 86_400_000) + 1;
-    for (const sql of PLAIN) {
+    for (const statement of PLAIN) {
+      const sql = typeof statement === 'string' ? statement : statement(days);
       const params = { ...base, days };
       await session.run(sql, Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`))));
     }
