@@ -5,10 +5,11 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { quoteIdent } from '../engine/session.js';
 import { checkHeader, type SourceFile } from './inputs.js';
 import { splitCsvLine } from './line-parser.js';
-import { scanSource } from './source-scan.js';
+import { readHeader, scanSource, type SourceScan } from './source-scan.js';
 import { parquetColumns, stageCsvLines, stageCsvStrict, stageParquet, type StagedSource } from './stage.js';
 import { modelSql } from './models.js';
 import { InputHeaderError } from './errors.js';
@@ -58,10 +59,20 @@ export async function ingestBronze(ctx: StepContext, files: readonly SourceFile[
         results.push({ file: file.path, sha256: known, batchId: batchIdOf(known), status: 'already ingested', rows: 0, malformed: 0, seconds: 0 });
         continue;
       }
-      const advance = forwardOnly(bar, done + file.bytes);
+      // Hashing and landing run side by side; the bar shows their sum.
+      const advance = forwardOnly(bar, done);
+      let hashed = 0;
+      let landed = 0;
+      const show = () => advance(Math.round(done + hashed + landed * file.bytes));
       const result = await ingestFile(ctx, file, seen, {
-        hashed: (n) => bar.increment(n),
-        landed: (fraction) => advance(Math.round(done + file.bytes + fraction * file.bytes)),
+        hashed: (n) => {
+          hashed += n;
+          show();
+        },
+        landed: (fraction) => {
+          landed = Math.max(landed, fraction);
+          show();
+        },
       });
       done += 2 * file.bytes;
       bar.update(done);
@@ -88,34 +99,31 @@ async function ingestFile(
   progress: FileProgress,
 ): Promise<BronzeFileResult> {
   const start = performance.now();
-  const scan = await scanSource(file, (n) => progress.hashed(n));
-  const batchId = batchIdOf(scan.sha256);
-  const appId = bronzeAppId(scan.sha256);
-  const base = { file: file.path, sha256: scan.sha256, batchId };
-  if (seen?.has(appId)) {
-    ctx.effects.log(`bronze: ${file.path} already ingested (batch ${batchId}), skipped`);
-    return { ...base, status: 'already ingested', rows: 0, malformed: 0, seconds: secondsSince(start) };
-  }
-
-  const staging = join(ctx.stagingDir, batchId);
+  // The content hash (the file's identity) and the staging copy each keep a core busy, so they run
+  // together; a file found already ingested only costs its staging file, removed below.
+  const scanning = scanSource(file, (n) => progress.hashed(n));
+  scanning.catch(() => undefined); // awaited below, after staging settles
+  const staging = join(ctx.stagingDir, `${randomUUID()}`);
+  const stagingFiles = [`${staging}.parquet`, `${staging}.csv`];
   const session = ctx.session;
   // Landing is two long statements, the staging copy and the Bronze write: each is half the way.
   let phase = 0;
   const unwatch = session.watchProgress((percentage) => progress.landed((phase + percentage / 100) / 2));
   try {
     let staged: StagedSource;
-    if (file.format === 'parquet') {
-      const columns = await parquetColumns(session, file.path);
-      const { extras } = checkHeader(file.path, columns.map((c) => c.name));
-      staged = await stageParquet(session, file, columns, extras);
-    } else {
-      const parsed = splitCsvLine(scan.header ?? '');
-      if (!parsed.ok) throw new InputHeaderError(file.path, `header line cannot be parsed (${parsed.error})`);
-      const header = parsed.fields.map((name) => name.trim());
-      const { extras } = checkHeader(file.path, header);
-      staged =
-        (await stageCsvStrict(session, file, header, extras, scan.dataLines ?? 0, `${staging}.parquet`)) ??
-        (await stageCsvLines(session, file, header, extras, `${staging}.csv`));
+    try {
+      staged = await stage(session, file, scanning, staging);
+    } catch (error) {
+      await scanning.catch(() => undefined);
+      throw error;
+    }
+    const scan = await scanning;
+    const batchId = batchIdOf(scan.sha256);
+    const appId = bronzeAppId(scan.sha256);
+    const base = { file: file.path, sha256: scan.sha256, batchId };
+    if (seen?.has(appId)) {
+      ctx.effects.log(`bronze: ${file.path} already ingested (batch ${batchId}), skipped`);
+      return { ...base, status: 'already ingested', rows: 0, malformed: 0, seconds: secondsSince(start) };
     }
 
     phase = 1;
@@ -130,7 +138,6 @@ async function ingestFile(
       operationParameters: { source: file.path, sha256: scan.sha256, batchId, runId: ctx.runId },
       description: 'Clickstream events as landed, one batch per source file, with lineage columns.',
     });
-    for (const path of [`${staging}.parquet`, `${staging}.csv`]) rmSync(path, { force: true });
     await session.run(`DROP VIEW IF EXISTS ${quoteIdent('staged_source')}`);
     if (staged.malformed > 0) {
       ctx.effects.log(`bronze: ${file.path}: ${staged.malformed} malformed line(s) kept with _parse_error`);
@@ -146,5 +153,25 @@ async function ingestFile(
     };
   } finally {
     unwatch();
+    for (const path of stagingFiles) rmSync(path, { force: true });
   }
+}
+
+/** Stages the file for Bronze (see stage.ts): Parquet as is, CSV strictly or else line by line. */
+async function stage(session: StepContext['session'], file: SourceFile, scanning: Promise<SourceScan>, staging: string): Promise<StagedSource> {
+  if (file.format === 'parquet') {
+    const columns = await parquetColumns(session, file.path);
+    const { extras } = checkHeader(file.path, columns.map((c) => c.name));
+    return stageParquet(session, file, columns, extras);
+  }
+  const parsed = splitCsvLine(await readHeader(file));
+  if (!parsed.ok) throw new InputHeaderError(file.path, `header line cannot be parsed (${parsed.error})`);
+  const header = parsed.fields.map((name) => name.trim());
+  const { extras } = checkHeader(file.path, header);
+  const lines = scanning.then((scan) => scan.dataLines ?? 0);
+  lines.catch(() => undefined); // a failed scan is reported by the caller, not here
+  return (
+    (await stageCsvStrict(session, file, header, extras, lines, `${staging}.parquet`)) ??
+    (await stageCsvLines(session, file, header, extras, `${staging}.csv`))
+  );
 }

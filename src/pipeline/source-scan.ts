@@ -1,6 +1,6 @@
 /**
  * One streaming pass over a source file's bytes: its SHA-256 (the Bronze transaction id), its
- * header line and its number of data lines. The line count is what proves DuckDB's strict reader
+ * header line and its number of data lines (and, before it, `readHeader` for the header alone). The line count is what proves DuckDB's strict reader
  * kept every line (so Parquet row numbers are line numbers); a mismatch sends the file down the
  * line-by-line path instead.
  */
@@ -75,6 +75,31 @@ export async function scanSource(file: SourceFile, onBytes?: (n: number) => void
   if (!any) throw new InputReadError(file.path, 'is empty (no header line)');
   const lines = newlines + (last === NEWLINE ? 0 : 1);
   return { sha256: hash.digest('hex'), header: cleanHeader(header ?? ''), dataLines: lines - 1 };
+}
+
+/** The header line of a CSV source (plain or gzipped), read on its own so staging need not wait for the hash. */
+export async function readHeader(file: SourceFile): Promise<string> {
+  const raw = createReadStream(file.path, { highWaterMark: 1 << 16 });
+  const text = file.format === 'csv.gz' ? raw.pipe(createGunzip()) : raw;
+  const parts: Buffer[] = [];
+  try {
+    for await (const chunk of text) {
+      const buf = chunk as Buffer;
+      const nl = buf.indexOf(NEWLINE);
+      if (nl >= 0) {
+        parts.push(buf.subarray(0, nl));
+        break;
+      }
+      parts.push(buf);
+    }
+  } catch (error) {
+    throw new InputReadError(file.path, `cannot be read: ${(error as Error).message}`);
+  } finally {
+    raw.destroy();
+  }
+  const bytes = Buffer.concat(parts);
+  if (bytes.length === 0 && parts.length === 0) throw new InputReadError(file.path, 'is empty (no header line)');
+  return cleanHeader(bytes.toString('utf8'));
 }
 
 function cleanHeader(line: string): string {
