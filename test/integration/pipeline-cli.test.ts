@@ -2,7 +2,7 @@
 // explained, reconciliation recorded, extra columns rescued, a renamed column refused, every run
 // recorded, and gzip and typed Parquet sources read like the CSV they hold.
 import { describe, expect, it, beforeAll } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { Session } from '../../src/engine/session.js';
 import { join } from 'node:path';
@@ -128,5 +128,34 @@ describe('clicklake run on overlapping files', () => {
     expect(kpi).toEqual([{ e: 4, v: 3, c: 1 }]);
     const lines = await query(lake, "select _source_line::int as l, regexp_extract(_source_file, '[a-z]+\\.csv') as f from silver.events order by event_time");
     expect(lines).toEqual([{ l: 2, f: 'first.csv' }, { l: 3, f: 'first.csv' }, { l: 4, f: 'first.csv' }, { l: 4, f: 'second.csv' }]);
+  });
+});
+
+describe('clicklake run on a file seen before under another name, and on an empty file', () => {
+  const dir = tempDir();
+  const lake = join(dir, 'lake');
+  const event = '2019-10-08 08:00:00 UTC,view,31,2053013555631882655,,acme,3.00,911,5b8f1c2e-0a1b-4c2d-8e3f-001122334466';
+
+  it('lands the content once and leaves no staging file behind', async () => {
+    const first = writeCsv(join(dir, 'monday.csv'), [event]);
+    const again = join(dir, 'monday-copy.csv');
+    copyFileSync(first, again);
+    expect((await run(lake, [first])).code).toBe(0);
+    const second = await run(lake, [again]);
+    expect(second.code).toBe(0);
+    expect(second.report.bronze).toEqual([expect.objectContaining({ file: again, status: 'already ingested', rows: 0 })]);
+    expect(await query(lake, 'select count(*)::int as n from bronze.events')).toEqual([{ n: 1 }]);
+    const staging = join(lake, '_staging');
+    const left = existsSync(staging) ? readdirSync(staging, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()) : [];
+    expect(left.map((e) => e.name)).toEqual([]);
+  });
+
+  it('refuses an empty file, naming it, and keeps what is stored', async () => {
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, '');
+    const result = await runCli(['run', empty, '--lake', lake]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/empty\.csv.*is empty \(no header line\)/);
+    expect(await query(lake, 'select count(*)::int as n from bronze.events')).toEqual([{ n: 1 }]);
   });
 });
