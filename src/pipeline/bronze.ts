@@ -103,7 +103,7 @@ async function ingestFile(
   // together; a file found already ingested only costs its staging file, removed below.
   const scanning = scanSource(file, (n) => progress.hashed(n));
   scanning.catch(() => undefined); // awaited below, after staging settles
-  const staging = join(ctx.stagingDir, `${randomUUID()}`);
+  const staging = join(ctx.stagingDir, randomUUID());
   const stagingFiles = [`${staging}.parquet`, `${staging}.csv`];
   const session = ctx.session;
   // Landing is two long statements, the staging copy and the Bronze write: each is half the way.

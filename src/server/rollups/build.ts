@@ -190,7 +190,7 @@ function cumulative(id: string, source: string, keys: readonly string[], extra =
 /** The running totals kept per product and day (rollup_products_cum: `views_3` is views to day 3). */
 export const PRODUCT_MEASURES = ['events', 'views', 'purchases', 'revenue'] as const;
 
-/** Rollups without filter kinds: products by day and over all days, session starts, users. */
+/** Rollups without filter kinds: running totals of products and of category paths and brands, session starts, users. */
 const PLAIN: (string | ((days: number) => string))[] = [
   `create temp table rollup_products as
    select date_diff('day', $base::date, e.event_date)::integer as d, e.product_id, dc.category_l1 as l1, dc.category_l2 as l2,
