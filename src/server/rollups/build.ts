@@ -30,27 +30,48 @@ export const ROLLUP_INPUTS = ['gold.fact_events', 'gold.fact_sessions', 'gold.di
 
 export type Kind = 'all' | 'l1' | 'brand' | 'lb';
 
-/** Key columns per kind; fixed text, chosen by the kind, never taken from a request. */
+/**
+ * Key columns per kind; fixed text, chosen by the kind, never taken from a request. While building,
+ * l1 and brand are integer ids (see NAMES): grouping millions of rows on them is about twice as
+ * fast as on the text. The rollups are written with the names.
+ */
 const KEYS: Record<Kind, string> = {
-  all: 'null::varchar as l1, null::varchar as brand',
-  l1: 'l1, null::varchar as brand',
-  brand: 'null::varchar as l1, brand',
+  all: 'null::integer as l1, null::integer as brand',
+  l1: 'l1, null::integer as brand',
+  brand: 'null::integer as l1, brand',
   lb: 'l1, brand',
 };
+
+/** Ids for the top-level categories and brands the Gold tables hold (a null name has no id). */
+const NAMES = [
+  `create or replace temp table l1_names as
+   select row_number() over (order by name)::integer as id, name
+   from (select distinct category_l1 as name from gold_dim_category where category_l1 is not null)`,
+  `create or replace temp table brand_names as
+   select row_number() over (order by name)::integer as id, name
+   from (select distinct brand as name from gold_fact_events where brand is not null)`,
+];
+
+/** fact_events (as e) with its top-level category and brand as ids (l1, brand). */
+const EVENTS_WITH_IDS = `
+  gold_fact_events as e
+  left join gold_dim_category as dc using (category_id)
+  left join l1_names as ln on ln.name = dc.category_l1
+  left join brand_names as bn on bn.name = e.brand`;
 
 const KINDS = Object.keys(KEYS) as Kind[];
 
 /** The rollups filled per filter kind, with their columns (each is created empty, then filled kind by kind). */
 export const ROLLUP_TABLES = {
-  rollup_sessions: 'kind varchar, l1 varchar, brand varchar, m_any ubigint, m_view ubigint, m_cart ubigint, m_purchase ubigint, n bigint',
-  rollup_ttp: 'kind varchar, l1 varchar, brand varchar, first integer, last integer, secs bigint, n bigint',
-  rollup_ttp_multi: 'kind varchar, l1 varchar, brand varchar, sid ubigint, first integer, last integer, d integer, fv timestamptz, fp timestamptz',
-  rollup_daily: 'kind varchar, l1 varchar, brand varchar, d integer, sessions bigint, orders bigint, cart_sessions bigint, abandoned bigint',
-  rollup_firsts: 'kind varchar, l1 varchar, brand varchar, measure varchar, d integer, prev integer, n bigint',
-  rollup_user_detail: 'kind varchar, l1 varchar, brand varchar, user_id bigint, m_sview ubigint, m_scart ubigint, m_spurchase ubigint',
-  rollup_user_sessions: 'kind varchar, l1 varchar, brand varchar, sid ubigint, d integer, u bigint, v boolean, c boolean, p boolean',
-  rollup_events: 'kind varchar, l1 varchar, brand varchar, d integer, day_of_week integer, event_hour integer, events bigint, views bigint, carts bigint, purchases bigint, revenue decimal(38, 2)',
-  rollup_bands: 'kind varchar, l1 varchar, brand varchar, d integer, band integer, views bigint, purchases bigint, revenue decimal(38, 2)',
+  rollup_sessions: 'kind varchar, l1 integer, brand integer, m_any ubigint, m_view ubigint, m_cart ubigint, m_purchase ubigint, n bigint',
+  rollup_ttp: 'kind varchar, l1 integer, brand integer, first integer, last integer, secs bigint, n bigint',
+  rollup_ttp_multi: 'kind varchar, l1 integer, brand integer, sid ubigint, first integer, last integer, d integer, fv timestamptz, fp timestamptz',
+  rollup_daily: 'kind varchar, l1 integer, brand integer, d integer, sessions bigint, orders bigint, cart_sessions bigint, abandoned bigint',
+  rollup_firsts: 'kind varchar, l1 integer, brand integer, measure varchar, d integer, prev integer, n bigint',
+  rollup_user_detail: 'kind varchar, l1 integer, brand integer, user_id bigint, m_sview ubigint, m_scart ubigint, m_spurchase ubigint',
+  rollup_user_sessions: 'kind varchar, l1 integer, brand integer, sid ubigint, d integer, u bigint, v boolean, c boolean, p boolean',
+  rollup_events: 'kind varchar, l1 integer, brand integer, d integer, day_of_week integer, event_hour integer, events bigint, views bigint, carts bigint, purchases bigint, revenue decimal(38, 2)',
+  rollup_bands: 'kind varchar, l1 integer, brand integer, d integer, band integer, views bigint, purchases bigint, revenue decimal(38, 2)',
 } as const;
 
 const bit = (cond: string) => `bit_or(case when ${cond} then 1::ubigint << d::ubigint else 0::ubigint end)`;
@@ -59,11 +80,11 @@ const bit = (cond: string) => `bit_or(case when ${cond} then 1::ubigint << d::ub
 const FOLD = `
   create or replace temp table f as
   select case when e.session_id is null then null else hash(e.session_id) end as sid, e.user_id,
-         date_diff('day', $base::date, e.event_date)::integer as d, dc.category_l1 as l1, e.brand,
+         date_diff('day', $base::date, e.event_date)::integer as d, ln.id as l1, bn.id as brand,
          bool_or(e.event_type = 'view') as v, bool_or(e.event_type = 'cart') as c, bool_or(e.event_type = 'purchase') as p,
          min(e.event_time) filter (where e.event_type = 'view') as fv,
          min(e.event_time) filter (where e.event_type = 'purchase') as fp
-  from gold_fact_events as e left join gold_dim_category as dc using (category_id)
+  from ${EVENTS_WITH_IDS}
   group by all`;
 
 /** Sessions spanning days (md) or holding more than one user, or events without one (mu). */
@@ -138,21 +159,21 @@ const userRollups = (kind: Kind) => [
 
 const EVENT_BASE = `
   create or replace temp table eb as
-  select date_diff('day', $base::date, e.event_date)::integer as d, e.day_of_week, e.event_hour, dc.category_l1 as l1, e.brand,
+  select date_diff('day', $base::date, e.event_date)::integer as d, e.day_of_week, e.event_hour, ln.id as l1, bn.id as brand,
          count(*) as events, count(*) filter (where e.event_type = 'view') as views,
          count(*) filter (where e.event_type = 'cart') as carts, count(*) filter (where e.event_type = 'purchase') as purchases,
          sum(e.revenue) as revenue
-  from gold_fact_events as e left join gold_dim_category as dc using (category_id)
+  from ${EVENTS_WITH_IDS}
   group by all`;
 
 const BAND_BASE = `
   create or replace temp table bb as
-  select date_diff('day', $base::date, e.event_date)::integer as d, dc.category_l1 as l1, e.brand,
+  select date_diff('day', $base::date, e.event_date)::integer as d, ln.id as l1, bn.id as brand,
          case when e.price < 10 then 0 when e.price < 50 then 1 when e.price < 100 then 2 when e.price < 250 then 3
               when e.price < 500 then 4 when e.price < 1000 then 5 else 6 end as band,
          count(*) filter (where e.event_type = 'view') as views, count(*) filter (where e.event_type = 'purchase') as purchases,
          sum(e.revenue) as revenue
-  from gold_fact_events as e left join gold_dim_category as dc using (category_id)
+  from ${EVENTS_WITH_IDS}
   where e.price is not null
   group by all`;
 
@@ -236,25 +257,26 @@ const PLAIN: (string | ((days: number) => string))[] = [
    select session_date as date, count(*) filter (where is_new) as new_users, count(*) filter (where not is_new) as returning_users
    from s group by 1 order by 1`,
   // Sessions per user for every range of days, as (lo, hi, bucket, users); buckets cap at 11, the
-  // chart's last. Users with the same active days and sessions per day are counted together.
-  `create temp table spu_patterns as
-   select ds, cs, count(*) as n from (
-     select user_id, list(d order by d) as ds, list(least(sessions, 11)::utinyint order by d) as cs
-     from (select user_id, date_diff('day', $base::date, session_date)::integer as d, count(*) as sessions from gold_fact_sessions group by all)
-     group by user_id
-   ) group by all`,
+  // chart's last. One row per user and active day: its sessions (capped: a capped sum is the same),
+  // its number among the user's days, the running total, and the user's active days around it.
+  `create temp table spu_days as
+   select user_id, d, c, row_number() over w as i, sum(c) over w as cum,
+          coalesce(lag(d) over w, -1) as prev_d, coalesce(lead(d) over w, $days) as next_d
+   from (
+     select user_id, date_diff('day', $base::date, session_date)::integer as d, least(count(*), 11) as c
+     from gold_fact_sessions group by all
+   )
+   window w as (partition by user_id order by d)`,
   // A user whose active days in a range are their i-th to j-th has the same total for every range
   // starting after the (i-1)-th and ending before the (j+1)-th: a rectangle of (lo, hi). Each
   // rectangle adds its users at four corners of a difference grid, and two running sums (along lo,
   // then along hi) turn the grid into the count for every range at once.
   `create table rollup_sessions_per_user as
-   with starts as (select n, ds, cs, unnest(range(1, len(ds) + 1)) as i from spu_patterns),
-   sub as (select n, ds, cs, i, unnest(range(i, len(ds) + 1)) as j from starts),
-   rect as (
-     select n, least(list_sum(list_slice(cs, i, j)), 11)::integer as bucket,
-            case when i = 1 then 0 else ds[i - 1] + 1 end as lo1, ds[i] as lo2,
-            ds[j] as hi1, case when j = len(ds) then $days - 1 else ds[j + 1] - 1 end as hi2
-     from sub
+   with rect as (
+     select least(b.cum - a.cum + a.c, 11)::integer as bucket, a.prev_d + 1 as lo1, a.d as lo2, b.d as hi1, b.next_d - 1 as hi2,
+            count(*) as n
+     from spu_days as a join spu_days as b on a.user_id = b.user_id and a.i <= b.i
+     group by all
    ),
    corners as (
      select bucket, lo1 as lo, hi1 as hi, n as w from rect
@@ -306,6 +328,7 @@ export async function buildRollups(input: BuildInput): Promise<string> {
     for (const table of ROLLUP_INPUTS) await lake.view(table.replace('.', '_'), table, { version: input.versions[table]! });
     const base = { base: input.range.min };
     for (const [name, columns] of Object.entries(ROLLUP_TABLES)) await session.run(`create table ${quoteIdent(name)} (${columns})`);
+    for (const sql of NAMES) await session.run(sql);
     await session.run(FOLD, base);
     await session.run(MULTI);
     for (const kind of KINDS) {
@@ -324,9 +347,14 @@ export async function buildRollups(input: BuildInput): Promise<string> {
       await session.run(sql, Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`$${k}`))));
     }
     for (const name of ALL_ROLLUPS) {
-      // Sorted by kind and keys, so a filtered read skips the row groups of other groups.
-      const order = name in ROLLUP_TABLES ? ' order by kind, brand, l1' : '';
-      await session.run(`copy (select * from ${quoteIdent(name)}${order}) to ${quoteString(join(dir, `${name}.parquet`))} (format parquet)`);
+      // Keyed rollups get their names back, sorted by kind and keys so a filtered read skips the
+      // row groups of other groups.
+      const select =
+        name in ROLLUP_TABLES
+          ? `select t.* replace (ln.name as l1, bn.name as brand) from ${quoteIdent(name)} as t ` +
+            'left join l1_names as ln on ln.id = t.l1 left join brand_names as bn on bn.id = t.brand order by kind, brand, l1'
+          : `select * from ${quoteIdent(name)}`;
+      await session.run(`copy (${select}) to ${quoteString(join(dir, `${name}.parquet`))} (format parquet)`);
     }
     return dir;
   } finally {
