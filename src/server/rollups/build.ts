@@ -224,16 +224,36 @@ const PLAIN: (string | ((days: number) => string))[] = [
   // column per measure and day (events_0, views_0, …), so a range's totals are two columns
   // subtracted in one scan, without a join. They hold numbers only; rollup_combos names each
   // combination. single marks the (usual) product seen with one category and brand, whose row
-  // needs no grouping by product.
-  `create temp table products_cum as ${cumulative('combo', 'rollup_products', ['product_id', 'l1', 'l2', 'l3', 'brand'], ', singles.single',
-    'join (select product_id, count(*) = 1 as single from firsts group by product_id) as singles using (product_id)')}`,
-  `create table rollup_combos as select distinct combo, product_id, l1, l2, l3, brand from products_cum order by combo`,
-  (days: number) => `create table rollup_products_cum as
-   select combo, any_value(product_id) as product_id, any_value(single) as single,
+  // needs no grouping by product. Built from the days a combination was active (one row each, so
+  // max picks it), one column per day, each running total the sum of its day and the days before
+  // (money in whole cents, so the sums are exact).
+  `create temp table products_daily as
+   with pd as (
+     select dense_rank() over (order by product_id, l1, l2, l3, brand) as combo, d, product_id, l1, l2, l3, brand,
+            sum(events)::bigint as events, sum(views)::bigint as views, sum(purchases)::bigint as purchases,
+            (sum(revenue) * 100)::bigint as revenue
+     from rollup_products group by d, product_id, l1, l2, l3, brand
+   )
+   select pd.*, singles.single
+   from pd join (select product_id, count(distinct combo) = 1 as single from pd group by product_id) as singles using (product_id)`,
+  `create table rollup_combos as select distinct combo, product_id, l1, l2, l3, brand from products_daily order by combo`,
+  (days: number) => {
+    const day = (m: string, d: number) => `${m}_on_${d}`;
+    const upTo = (m: string, d: number) => Array.from({ length: d + 1 }, (_, k) => day(m, k)).join(' + ');
+    return `create table rollup_products_cum as
+   with by_day as (
+     select combo, any_value(product_id) as product_id, any_value(single) as single,
+            ${Array.from({ length: days }, (_, d) =>
+              PRODUCT_MEASURES.map((m) => `coalesce(max(${m}) filter (where d = ${d}), 0) as ${day(m, d)}`).join(', '),
+            ).join(',\n            ')}
+     from products_daily group by combo
+   )
+   select combo, product_id, single,
           ${Array.from({ length: days }, (_, d) =>
-            PRODUCT_MEASURES.map((m) => `coalesce(max(${m}) filter (where d = ${d}), 0) as ${m}_${d}`).join(', '),
+            PRODUCT_MEASURES.map((m) => (m === 'revenue' ? `(${upTo(m, d)})::double / 100 as ${m}_${d}` : `${upTo(m, d)} as ${m}_${d}`)).join(', '),
           ).join(',\n          ')}
-   from products_cum group by combo order by combo`,
+   from by_day order by combo`;
+  },
   // The same per category path and brand, for the brand, category and hierarchy sections.
   `create table rollup_groups_cum as ${cumulative('grp', 'rollup_products', ['l1', 'l2', 'l3', 'brand'])} order by dense.d, dense.brand`,
   // Sessions by the day they started, as gold.fact_sessions counts them without a product filter.
