@@ -184,10 +184,10 @@ const additiveRollups = (kind: Kind) => [
 
 /**
  * Running totals of `source`'s measures per key (numbered as `id`) for every day from the key's
- * first on, as a SELECT; `extra` adds columns from a `join` on the keys' first days (`firsts`).
- * Counts come out as BIGINT and money as DOUBLE, which page queries subtract cheaply.
+ * first on, as a SELECT. Counts come out as BIGINT and money as DOUBLE, which page queries
+ * subtract cheaply.
  */
-function cumulative(id: string, source: string, keys: readonly string[], extra = '', join = ''): string {
+function cumulative(id: string, source: string, keys: readonly string[]): string {
   const list = keys.join(', ');
   return `
    with pd as (
@@ -201,10 +201,10 @@ function cumulative(id: string, source: string, keys: readonly string[], extra =
    dense as (
      select f.*, g.d from firsts as f join range(0, $days) as g(d) on g.d >= f.first
    )
-   select dense.${id}, dense.d, ${keys.map((k) => `dense.${k}`).join(', ')}${extra},
+   select dense.${id}, dense.d, ${keys.map((k) => `dense.${k}`).join(', ')},
           (sum(coalesce(pd.events, 0)) over w)::bigint as events, (sum(coalesce(pd.views, 0)) over w)::bigint as views,
           (sum(coalesce(pd.purchases, 0)) over w)::bigint as purchases, (sum(coalesce(pd.revenue, 0)) over w)::double as revenue
-   from dense ${join} left join pd on pd.${id} = dense.${id} and pd.d = dense.d
+   from dense left join pd on pd.${id} = dense.${id} and pd.d = dense.d
    window w as (partition by dense.${id} order by dense.d rows between unbounded preceding and current row)`;
 }
 
