@@ -131,6 +131,26 @@ describe('clicklake run on overlapping files', () => {
   });
 });
 
+describe('clicklake run on events that share time, user, product and type', () => {
+  it('removes only exact duplicates and keeps events that differ in another column', async () => {
+    const dir = tempDir();
+    const lake = join(dir, 'lake');
+    const event = (price: string, session: string) =>
+      `2019-10-09 10:00:00 UTC,cart,41,2053013555631882655,,acme,${price},921,${session}`;
+    const a = '5b8f1c2e-0a1b-4c2d-8e3f-001122334477';
+    const b = '5b8f1c2e-0a1b-4c2d-8e3f-001122334488';
+    const file = writeCsv(join(dir, 'near.csv'), [event('3.00', a), event('3.00', a), event('4.00', a), event('3.00', b)]);
+    expect((await run(lake, [file])).code).toBe(0);
+    const rows = await query(lake, 'select price::varchar as price, user_session, _source_line::int as line from silver.events order by line');
+    expect(rows).toEqual([
+      { price: '3.00', user_session: a, line: 2 },
+      { price: '4.00', user_session: a, line: 4 },
+      { price: '3.00', user_session: b, line: 5 },
+    ]);
+    expect(await query(lake, 'select duplicate_rows::int as d from ops.reconciliation')).toEqual([{ d: 1 }]);
+  });
+});
+
 describe('clicklake run on a file seen before under another name, and on an empty file', () => {
   const dir = tempDir();
   const lake = join(dir, 'lake');
