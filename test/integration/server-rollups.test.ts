@@ -125,6 +125,22 @@ describe('dashboard rollups', () => {
     }
   });
 
+  it('answer sessions per user and the products over many ranges as the Gold tables do', async () => {
+    // The precomputed grid answers every (first, last) day pair and the product running totals are
+    // read by day column: ranges starting on several days, each ending on every later day.
+    const { min, max } = meta.dateRange!;
+    const days = Math.round((Date.parse(max) - Date.parse(min)) / 86_400_000) + 1;
+    const day = (offset: number) => new Date(Date.parse(`${min}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
+    for (const first of [0, 1, 7, Math.floor(days / 2), days - 1]) {
+      for (let last = first; last < days; last += first % 2 === 0 ? 1 : 3) {
+        const range = `from=${day(first)}&to=${day(last)}`;
+        const users = (u: unknown) => (u as { sessionsPerUser: unknown }).sessionsPerUser;
+        expectSame(users(await get(rolled, `/api/users?${range}`)), users(await get(gold, `/api/users?${range}`)), `users ${range}`);
+        if (last % 5 === 0) expectSame(await get(rolled, `/api/products?${range}`), await get(gold, `/api/products?${range}`), `products ${range}`);
+      }
+    }
+  });
+
   it('are rebuilt when the pipeline commits, and read Gold until then', async () => {
     await appendBatch(lake, 3_000, 41);
     // A Gold-only app opened on the new versions; the rolled app has no watcher, so it looks for
