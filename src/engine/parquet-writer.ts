@@ -18,6 +18,15 @@ import { quoteIdent, quoteString, type Session } from './session.js';
 
 export const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
 
+/**
+ * Most distinct values a column chunk's dictionary may hold before the column is written plain.
+ * DuckDB's default lets a column of near-unique values (session ids, times, ids as text) grow a
+ * large dictionary that is then dropped; capping it early cut Bronze's write by a quarter to a
+ * third (8 M events: 16.7 to 12.1 CPU s) at the same size, while brands, categories and event
+ * types, a few thousand values a row group at most, keep their dictionaries.
+ */
+export const DICTIONARY_SIZE_LIMIT = 10_000;
+
 export interface WrittenFile {
   /** Path relative to the table root, '/'-separated, as on disk. */
   relativePath: string;
@@ -59,7 +68,8 @@ export async function writeDataFiles(
   // Files are only cut between row groups, so a small target needs small row groups.
   const rowGroups = options.rowGroupSize ? `ROW_GROUP_SIZE ${Math.max(2048, Math.floor(options.rowGroupSize))}, ` : '';
   const rows = await session.json<CopyRow & Record<string, unknown>>(
-    `COPY (${selectSql}) TO ${quoteString(tableDir)} (FORMAT parquet, COMPRESSION zstd, ${layout}${rowGroups}APPEND, ` +
+    `COPY (${selectSql}) TO ${quoteString(tableDir)} (FORMAT parquet, COMPRESSION zstd, DICTIONARY_SIZE_LIMIT ${DICTIONARY_SIZE_LIMIT}, ` +
+      `${layout}${rowGroups}APPEND, ` +
       `FILENAME_PATTERN 'part-{uuid}', FILE_EXTENSION 'zstd.parquet', RETURN_STATS true)`,
   );
   const files: WrittenFile[] = [];
