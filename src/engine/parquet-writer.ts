@@ -21,9 +21,10 @@ export const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
 /**
  * Most distinct values a column chunk's dictionary may hold before the column is written plain.
  * DuckDB's default lets a column of near-unique values (session ids, times, ids as text) grow a
- * large dictionary that is then dropped; capping it early cut Bronze's write by a quarter to a
- * third (8 M events: 16.7 to 12.1 CPU s) at the same size, while brands, categories and event
- * types, a few thousand values a row group at most, keep their dictionaries.
+ * large dictionary that is then dropped. Capping it early cut Bronze's write from 16.7 to 12.1 CPU s
+ * on 8 M events within one process (10-15% of staging plus Bronze across fresh processes) at the
+ * same size, while brands, categories and event types, a few thousand values a row group at
+ * most, keep their dictionaries.
  */
 export const DICTIONARY_SIZE_LIMIT = 10_000;
 
