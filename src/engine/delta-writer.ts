@@ -47,6 +47,18 @@ export interface WriteOptions {
   targetFileSize?: number;
   /** Clock for commit timestamps (ms); tests pin it. */
   now?: () => number;
+  /**
+   * The rows the write must produce; any other count commits nothing (WrittenRowsMismatchError).
+   * For a source whose row count is known beforehand, such as the lines of a file.
+   */
+  expectRows?: number;
+}
+
+/** A write produced another number of rows than `expectRows`; its files were removed. */
+export class WrittenRowsMismatchError extends DeltaInvalidOperationError {
+  constructor(location: string, readonly rows: number, readonly expected: number) {
+    super(`${location}: the write produced ${rows} rows where ${expected} were expected; nothing was committed`, location);
+  }
 }
 
 export interface WriteResult {
@@ -145,6 +157,9 @@ async function execute(session: Session, table: OpenTable, plan: Plan, options: 
     plan.checkWritten?.(written);
     const rows = written.reduce((n, f) => n + f.rows, 0);
     const bytes = written.reduce((n, f) => n + f.size, 0);
+    if (options.expectRows !== undefined && rows !== options.expectRows) {
+      throw new WrittenRowsMismatchError(location, rows, options.expectRows);
+    }
     const nothing = written.length === 0 && plan.removes.length === 0 && !plan.schemaChanged && snapshot && !options.txn;
     if (nothing) {
       return { version: null, filesAdded: 0, filesRemoved: 0, rowsWritten: 0, bytesWritten: 0, skippedReason: 'nothing to write' };

@@ -16,6 +16,7 @@ import { quoteIdent, type Session } from './session.js';
 import { tableDir } from '../config.js';
 
 export type { WriteOptions, WriteResult };
+export { WrittenRowsMismatchError } from './delta-writer.js';
 
 export interface TableInfo {
   name: string;

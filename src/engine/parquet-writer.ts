@@ -50,7 +50,7 @@ interface CopyRow {
 /**
  * Writes the result of `selectSql` into `tableDir` (under Hive-style partition folders when
  * `partitionBy` is given; those columns are then not stored in the files). Files are named
- * `part-<uuid>.zstd.parquet` and never replace existing ones. Empty outputs write nothing.
+ * `part-<write>-<uuid>.zstd.parquet` and never replace existing ones. Empty outputs write nothing.
  */
 export async function writeDataFiles(
   session: Session,
@@ -68,11 +68,20 @@ export async function writeDataFiles(
     : `FILE_SIZE_BYTES ${size}, `;
   // Files are only cut between row groups, so a small target needs small row groups.
   const rowGroups = options.rowGroupSize ? `ROW_GROUP_SIZE ${Math.max(2048, Math.floor(options.rowGroupSize))}, ` : '';
-  const rows = await session.json<CopyRow & Record<string, unknown>>(
-    `COPY (${selectSql}) TO ${quoteString(tableDir)} (FORMAT parquet, COMPRESSION zstd, DICTIONARY_SIZE_LIMIT ${DICTIONARY_SIZE_LIMIT}, ` +
-      `${layout}${rowGroups}APPEND, ` +
-      `FILENAME_PATTERN 'part-{uuid}', FILE_EXTENSION 'zstd.parquet', RETURN_STATS true)`,
-  );
+  // Every file of this write shares a prefix, so a statement that fails half way (a bad value,
+  // a malformed CSV line) leaves nothing behind: its partial files are found by name and removed.
+  const prefix = `part-${randomUUID().slice(0, 8)}-`;
+  let rows: (CopyRow & Record<string, unknown>)[];
+  try {
+    rows = await session.json<CopyRow & Record<string, unknown>>(
+      `COPY (${selectSql}) TO ${quoteString(tableDir)} (FORMAT parquet, COMPRESSION zstd, DICTIONARY_SIZE_LIMIT ${DICTIONARY_SIZE_LIMIT}, ` +
+        `${layout}${rowGroups}APPEND, ` +
+        `FILENAME_PATTERN '${prefix}{uuid}', FILE_EXTENSION 'zstd.parquet', RETURN_STATS true)`,
+    );
+  } catch (error) {
+    await removeWrittenWithPrefix(tableDir, prefix);
+    throw error;
+  }
   const files: WrittenFile[] = [];
   for (const row of rows) {
     const count = Number(row.count);
@@ -101,6 +110,16 @@ export async function writeDataFiles(
     });
   }
   return files;
+}
+
+/** Removes the files under `dir` (partition folders included, the log excluded) named `prefix…`. */
+async function removeWrittenWithPrefix(dir: string, prefix: string): Promise<void> {
+  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== '_delta_log') await removeWrittenWithPrefix(path, prefix);
+    else if (entry.isFile() && entry.name.startsWith(prefix)) await fs.rm(path, { force: true });
+  }
 }
 
 /** Removes files this process wrote but will not commit (never files of a committed version). */

@@ -9,8 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { quoteIdent } from '../engine/session.js';
 import { checkHeader, type SourceFile } from './inputs.js';
 import { splitCsvLine } from './line-parser.js';
-import { readHeader, scanSource, type SourceScan } from './source-scan.js';
-import { parquetColumns, stageCsvLines, stageCsvStrict, stageParquet, type StagedSource } from './stage.js';
+import { readHeader, scanSource } from './source-scan.js';
+import { parquetColumns, stageCsvLines, stageCsvStrict, stageNumbered, stageParquet, type StagedSource } from './stage.js';
+import { WrittenRowsMismatchError, type WriteResult } from '../engine/lake.js';
 import { modelSql } from './models.js';
 import { InputHeaderError } from './errors.js';
 import { TABLES, secondsSince, type StepContext } from './context.js';
@@ -59,7 +60,8 @@ export async function ingestBronze(ctx: StepContext, files: readonly SourceFile[
         results.push({ file: file.path, sha256: known, batchId: batchIdOf(known), status: 'already ingested', rows: 0, malformed: 0, seconds: 0 });
         continue;
       }
-      // Hashing and landing run side by side; the bar shows their sum.
+      // The file is read through once (hash, line count, numbered copy), then landed; the bar
+      // shows their sum.
       const advance = forwardOnly(bar, done);
       let hashed = 0;
       let landed = 0;
@@ -99,25 +101,16 @@ async function ingestFile(
   progress: FileProgress,
 ): Promise<BronzeFileResult> {
   const start = performance.now();
-  // The content hash (the file's identity) and the staging copy each keep a core busy, so they run
-  // together; a file found already ingested only costs its staging file, removed below.
-  const scanning = scanSource(file, (n) => progress.hashed(n));
-  scanning.catch(() => undefined); // awaited below, after staging settles
   const staging = join(ctx.stagingDir, randomUUID());
-  const stagingFiles = [`${staging}.parquet`, `${staging}.csv`];
+  const numberedCsv = `${staging}.numbered.csv`;
+  const stagingFiles = [`${staging}.parquet`, `${staging}.csv`, numberedCsv];
   const session = ctx.session;
-  // Landing is two long statements, the staging copy and the Bronze write: each is half the way.
-  let phase = 0;
-  const unwatch = session.watchProgress((percentage) => progress.landed((phase + percentage / 100) / 2));
+  const unwatch = session.watchProgress((percentage) => progress.landed(percentage / 100));
   try {
-    let staged: StagedSource;
-    try {
-      staged = await stage(session, file, scanning, staging);
-    } catch (error) {
-      await scanning.catch(() => undefined);
-      throw error;
-    }
-    const scan = await scanning;
+    // A CSV's header is checked before the file is read through, so a wrong file fails at once.
+    const csv = file.format === 'parquet' ? undefined : await csvHeader(file);
+    // One pass: the content hash (the file's identity), the line count and the numbered copy.
+    const scan = await scanSource(file, (n) => progress.hashed(n), csv ? numberedCsv : undefined);
     const batchId = batchIdOf(scan.sha256);
     const appId = bronzeAppId(scan.sha256);
     const base = { file: file.path, sha256: scan.sha256, batchId };
@@ -125,20 +118,48 @@ async function ingestFile(
       ctx.effects.log(`bronze: ${file.path} already ingested (batch ${batchId}), skipped`);
       return { ...base, status: 'already ingested', rows: 0, malformed: 0, seconds: secondsSince(start) };
     }
-
-    phase = 1;
-    await session.run(`CREATE OR REPLACE TEMP VIEW staged_source AS ${staged.select}`);
     await session.run(
       `CREATE OR REPLACE TEMP TABLE batch_info AS SELECT $file::VARCHAR AS _source_file, $batch::VARCHAR AS _batch_id, ` +
         `$at::TIMESTAMPTZ AS _ingested_at`,
       { file: file.path, batch: batchId, at: ctx.effects.now().toISOString() },
     );
-    const result = await ctx.lake.append(TABLES.bronzeEvents, modelSql('bronze', 'events'), {
-      txn: { appId, version: 0 },
-      operationParameters: { source: file.path, sha256: scan.sha256, batchId, runId: ctx.runId },
-      description: 'Clickstream events as landed, one batch per source file, with lineage columns.',
-    });
-    await session.run(`DROP VIEW IF EXISTS ${quoteIdent('staged_source')}`);
+    const land = async (staged: StagedSource, expectRows?: number): Promise<WriteResult> => {
+      await session.run(`CREATE OR REPLACE TEMP VIEW staged_source AS ${staged.select}`);
+      try {
+        return await ctx.lake.append(TABLES.bronzeEvents, modelSql('bronze', 'events'), {
+          txn: { appId, version: 0 },
+          operationParameters: { source: file.path, sha256: scan.sha256, batchId, runId: ctx.runId },
+          description: 'Clickstream events as landed, one batch per source file, with lineage columns.',
+          ...(expectRows !== undefined ? { expectRows } : {}),
+        });
+      } finally {
+        await session.run(`DROP VIEW IF EXISTS ${quoteIdent('staged_source')}`);
+      }
+    };
+
+    let landed: { staged: StagedSource; result: WriteResult } | undefined;
+    let needsLines = false;
+    if (csv && scan.numbered !== undefined) {
+      const staged = stageNumbered(csv.header, csv.extras, scan.numbered, scan.dataLines ?? 0);
+      try {
+        landed = { staged, result: await land(staged, staged.rows) };
+      } catch (error) {
+        // A malformed line (wrong field count, invalid UTF-8, a blank line) fails the strict read,
+        // and the strict Parquet path would fail the same way: the file goes line by line.
+        if (!(error instanceof WrittenRowsMismatchError) && !/\bCSV\b/.test((error as Error).message)) throw error;
+        needsLines = true;
+      } finally {
+        rmSync(scan.numbered, { force: true });
+      }
+    }
+    if (!landed) {
+      const staged = csv
+        ? ((needsLines ? undefined : await stageCsvStrict(session, file, csv.header, csv.extras, Promise.resolve(scan.dataLines ?? 0), `${staging}.parquet`)) ??
+          (await stageCsvLines(session, file, csv.header, csv.extras, `${staging}.csv`)))
+        : await stageParquetFile(session, file);
+      landed = { staged, result: await land(staged) };
+    }
+    const { staged, result } = landed;
     if (staged.malformed > 0) {
       ctx.effects.log(`bronze: ${file.path}: ${staged.malformed} malformed line(s) kept with _parse_error`);
     }
@@ -157,21 +178,18 @@ async function ingestFile(
   }
 }
 
-/** Stages the file for Bronze (see stage.ts): Parquet as is, CSV strictly or else line by line. */
-async function stage(session: StepContext['session'], file: SourceFile, scanning: Promise<SourceScan>, staging: string): Promise<StagedSource> {
-  if (file.format === 'parquet') {
-    const columns = await parquetColumns(session, file.path);
-    const { extras } = checkHeader(file.path, columns.map((c) => c.name));
-    return stageParquet(session, file, columns, extras);
-  }
+/** A CSV source's header, checked: its names and the extra columns to rescue. */
+async function csvHeader(file: SourceFile): Promise<{ header: string[]; extras: string[] }> {
   const parsed = splitCsvLine(await readHeader(file));
   if (!parsed.ok) throw new InputHeaderError(file.path, `header line cannot be parsed (${parsed.error})`);
   const header = parsed.fields.map((name) => name.trim());
   const { extras } = checkHeader(file.path, header);
-  const lines = scanning.then((scan) => scan.dataLines ?? 0);
-  lines.catch(() => undefined); // a failed scan is reported by the caller, not here
-  return (
-    (await stageCsvStrict(session, file, header, extras, lines, `${staging}.parquet`)) ??
-    (await stageCsvLines(session, file, header, extras, `${staging}.csv`))
-  );
+  return { header, extras };
+}
+
+/** A Parquet source, read as is (see stage.ts). */
+async function stageParquetFile(session: StepContext['session'], file: SourceFile): Promise<StagedSource> {
+  const columns = await parquetColumns(session, file.path);
+  const { extras } = checkHeader(file.path, columns.map((c) => c.name));
+  return stageParquet(session, file, columns, extras);
 }

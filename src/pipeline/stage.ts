@@ -2,7 +2,10 @@
  * Stages one source file for Bronze: every line becomes a row of the nine source columns as text,
  * plus `_rescued` (extra columns as JSON), `_parse_error`, `_raw_line` and `_source_line`.
  *
- * Three paths, cheapest first:
+ * Four paths, cheapest first:
+ * - numbered CSV: the byte scan's copy of the file with each line's number in front (see
+ *   source-scan.ts) is read by DuckDB's strict parallel reader straight into Bronze; the write
+ *   must produce one row per line, or nothing is committed and the next path is taken;
  * - strict CSV: DuckDB's strict reader copies the file to a Parquet staging file in file order; the
  *   Parquet row number is then the line number (checked against the line count from the byte scan);
  * - line by line: when strict reading fails (wrong field count, broken quoting, invalid UTF-8) or
@@ -21,7 +24,7 @@ export interface StagedSource {
   select: string;
   rows: number;
   malformed: number;
-  path: 'strict' | 'lines' | 'parquet';
+  path: 'numbered' | 'strict' | 'lines' | 'parquet';
 }
 
 export const STAGED_COLUMNS = [...EXPECTED_COLUMNS, '_rescued', '_parse_error', '_raw_line', '_source_line'] as const;
@@ -30,6 +33,21 @@ function rescuedExpr(extras: readonly string[]): string {
   if (extras.length === 0) return 'NULL::VARCHAR';
   const pairs = extras.map((name) => `${quoteString(name)}, ${quoteIdent(name)}::VARCHAR`).join(', ');
   return `json_object(${pairs})::VARCHAR`;
+}
+
+/** The numbered copy of a CSV (its `_source_line` column first, then the file's columns). */
+export function stageNumbered(header: readonly string[], extras: readonly string[], numberedCsv: string, dataLines: number): StagedSource {
+  const columns = `{${['_source_line', ...header].map((name) => `${quoteString(name)}: ${name === '_source_line' ? "'BIGINT'" : "'VARCHAR'"}`).join(', ')}}`;
+  const picked = EXPECTED_COLUMNS.map((name) => quoteIdent(name)).join(', ');
+  return {
+    select:
+      `SELECT ${picked}, ${rescuedExpr(extras)} AS _rescued, NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw_line, _source_line ` +
+      `FROM read_csv(${quoteString(numberedCsv)}, header = true, auto_detect = false, strict_mode = true, ` +
+      `delim = ',', quote = '"', escape = '"', columns = ${columns})`,
+    rows: dataLines,
+    malformed: 0,
+    path: 'numbered',
+  };
 }
 
 /**

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeltaInvalidOperationError, DeltaSchemaMismatchError } from '../../src/delta/errors.js';
 import { FsLogStore } from '../../src/delta/log-store.js';
 import { history } from '../../src/delta/ops/history.js';
-import { appendQuery, deleteWhere, mergeQuery, overwriteQuery } from '../../src/engine/delta-writer.js';
+import { appendQuery, deleteWhere, mergeQuery, overwriteQuery, WrittenRowsMismatchError } from '../../src/engine/delta-writer.js';
 import { openDeltaView } from '../../src/engine/delta-view.js';
 import { Session } from '../../src/engine/session.js';
 
@@ -178,6 +178,22 @@ describe('Delta writer', () => {
     const files = readdirSync(dir).length;
     await expect(appendQuery(session, dir, `SELECT * REPLACE (NULL::VARCHAR AS user_id) FROM (${rows(3, 5)})`)).rejects.toThrow(/NULLs in non-nullable column\(s\) user_id/);
     expect(readdirSync(dir).length).toBe(files);
+  });
+
+  it('leaves no files behind when the query fails part way or writes other than the expected rows', async () => {
+    const dir = table();
+    await appendQuery(session, dir, rows(0, 3));
+    const before = readdirSync(dir).sort();
+    // Small files: several are complete on disk before the query fails.
+    const failing = `SELECT * REPLACE (CASE WHEN id < 250000 THEN user_id ELSE error('row ' || id || ' is bad') END AS user_id) FROM (${rows(3, 300000)})`;
+    await expect(appendQuery(session, dir, failing, { targetFileSize: 1 })).rejects.toThrow(/row 250000 is bad/);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    await expect(appendQuery(session, dir, rows(3, 10), { expectRows: 8 })).rejects.toThrow(WrittenRowsMismatchError);
+    await expect(appendQuery(session, dir, rows(3, 10), { expectRows: 8 })).rejects.toThrow(/produced 7 rows where 8 were expected; nothing was committed/);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    expect(await ids(dir)).toEqual(range(0, 3));
+    await appendQuery(session, dir, rows(3, 10), { expectRows: 7 });
+    expect(await ids(dir)).toEqual(range(0, 10));
   });
 
   it('writes exactly once per application transaction', async () => {

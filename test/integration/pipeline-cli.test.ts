@@ -179,3 +179,65 @@ describe('clicklake run on a file seen before under another name, and on an empt
     expect(await query(lake, 'select count(*)::int as n from bronze.events')).toEqual([{ n: 1 }]);
   });
 });
+
+/** Data files on disk in a table folder, and the ones its log adds and never removes. */
+function dataFiles(table: string): { onDisk: string[]; inLog: string[] } {
+  const onDisk = readdirSync(table, { recursive: true, encoding: 'utf8' })
+    .filter((p) => p.endsWith('.parquet') && !p.startsWith('_delta_log'))
+    .sort();
+  const live = new Set<string>();
+  const log = join(table, '_delta_log');
+  for (const name of readdirSync(log).filter((n) => n.endsWith('.json')).sort()) {
+    for (const line of readFileSync(join(log, name), 'utf8').split('\n').filter(Boolean)) {
+      const action = JSON.parse(line) as { add?: { path: string }; remove?: { path: string } };
+      if (action.add) live.add(decodeURIComponent(action.add.path));
+      if (action.remove) live.delete(decodeURIComponent(action.remove.path));
+    }
+  }
+  return { onDisk, inLog: [...live].sort() };
+}
+
+describe('clicklake run: how a CSV lands, by what it holds', () => {
+  const dir = tempDir();
+  const event = (s: number, brand = 'acme') =>
+    `2019-10-10 10:00:${String(s).padStart(2, '0')} UTC,view,51,2053013555631882655,,${brand},3.00,931,5b8f1c2e-0a1b-4c2d-8e3f-0011223344${String(s).padStart(2, '0')}`;
+  const LINES = "select _source_line::int as line, brand from bronze.events order by line";
+
+  it('reads a plain file straight from its numbered copy, one row per line', async () => {
+    const lake = join(dir, 'lake-plain');
+    const file = writeCsv(join(dir, 'plain.csv'), [event(1), event(2), event(3)]);
+    const { code, report } = await run(lake, [file]);
+    expect(code).toBe(0);
+    expect(report.bronze).toEqual([expect.objectContaining({ path: 'numbered', rows: 3, malformed: 0 })]);
+    expect(await query(lake, LINES)).toEqual([2, 3, 4].map((line) => ({ line, brand: 'acme' })));
+  });
+
+  it('reads a file with quoted fields strictly, keeping each line its number', async () => {
+    const lake = join(dir, 'lake-quoted');
+    const file = writeCsv(join(dir, 'quoted.csv'), [event(1), event(2, '"acme, inc"'), event(3)]);
+    const { code, report } = await run(lake, [file]);
+    expect(code).toBe(0);
+    expect(report.bronze).toEqual([expect.objectContaining({ path: 'strict', rows: 3, malformed: 0 })]);
+    expect(await query(lake, LINES)).toEqual([
+      { line: 2, brand: 'acme' },
+      { line: 3, brand: 'acme, inc' },
+      { line: 4, brand: 'acme' },
+    ]);
+  });
+
+  it('lands a file with a short line line by line, leaving no data file of the failed read behind', async () => {
+    const lake = join(dir, 'lake-short');
+    const file = writeCsv(join(dir, 'short.csv'), [event(1), '2019-10-10 10:00:02 UTC,view,51', event(3)]);
+    const { code, report } = await run(lake, [file]);
+    expect(code).toBe(0);
+    expect(report.bronze).toEqual([expect.objectContaining({ path: 'lines', rows: 3, malformed: 1 })]);
+    expect(await query(lake, "select _source_line::int as line, _parse_error as error from bronze.events order by line")).toEqual([
+      { line: 2, error: null },
+      { line: 3, error: 'wrong_field_count:3' },
+      { line: 4, error: null },
+    ]);
+    const { onDisk, inLog } = dataFiles(join(lake, 'bronze', 'events'));
+    expect(onDisk).toEqual(inLog);
+    expect(onDisk).toHaveLength(1);
+  });
+});
