@@ -102,8 +102,8 @@ async function ingestFile(
 ): Promise<BronzeFileResult> {
   const start = performance.now();
   const staging = join(ctx.stagingDir, randomUUID());
-  const numberedCsv = `${staging}.numbered.csv`;
-  const stagingFiles = [`${staging}.parquet`, `${staging}.csv`, numberedCsv];
+  const numberedCsv = `${staging}.numbered`;
+  const stagingFiles = [`${staging}.parquet`, `${staging}.csv`, ...['', '.1', '.2'].map((part) => `${numberedCsv}${part}.csv`)];
   const session = ctx.session;
   const unwatch = session.watchProgress((percentage) => progress.landed(percentage / 100));
   try {
@@ -149,7 +149,7 @@ async function ingestFile(
         if (!(error instanceof WrittenRowsMismatchError) && !/\bCSV\b/.test((error as Error).message)) throw error;
         needsLines = true;
       } finally {
-        rmSync(scan.numbered, { force: true });
+        for (const part of scan.numbered) rmSync(part.path, { force: true });
       }
     }
     if (!landed) {

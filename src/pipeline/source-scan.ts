@@ -6,10 +6,13 @@
  * straight from it. The line count proves the reader kept every line.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, openSync, rmSync, writeSync } from 'node:fs';
+import { createReadStream, rmSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import type { SourceFile } from './inputs.js';
 import { InputReadError } from './errors.js';
+import {
+  copyRangeOnWorker, lineBoundaryAfter, NumberedCopy, parallelCopyAvailable, PARALLEL_COPY_FROM_BYTES, type NumberedPart,
+} from './numbered-copy.js';
 
 export interface SourceScan {
   sha256: string;
@@ -19,10 +22,10 @@ export interface SourceScan {
   dataLines?: number;
   /**
    * The numbered copy asked for, when it is complete: every line of the (decompressed) file with
-   * its line number and a comma in front, the header with `_source_line,`. Absent when the file
-   * holds a double quote: a quoted field may span lines, so a line need not be a row.
+   * its line number and a comma in front (see numbered-copy.ts), in one or two parts. Absent when
+   * the file holds a double quote: a quoted field may span lines, so a line need not be a row.
    */
-  numbered?: string;
+  numbered?: NumberedPart[];
 }
 
 const NEWLINE = 0x0a;
@@ -39,97 +42,14 @@ function countNewlines(buf: Buffer): number {
 }
 
 /**
- * Writes a CSV with each line's number in front, in large blocks. A line number is kept as ASCII
- * digits and incremented in place: formatting eight million numbers would cost more than copying
- * the lines.
- */
-class NumberedCopy {
-  private static readonly BLOCK = 8 << 20;
-  private static readonly HEADER = Buffer.from('_source_line,', 'latin1');
-  private readonly out = Buffer.allocUnsafe(NumberedCopy.BLOCK);
-  private used = 0;
-  // The current line number, right-aligned in 20 digits, then a comma.
-  private readonly digits = Buffer.from('00000000000000000001,', 'latin1');
-  private firstDigit = 19;
-  private atLineStart = true;
-  private headerDone = false;
-  private closed = false;
-  private readonly fd: number;
-
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'w');
-  }
-
-  /** Copies a chunk of the file, numbering each line that starts in it. */
-  add(chunk: Buffer): void {
-    let start = 0;
-    while (start < chunk.length) {
-      if (this.atLineStart) {
-        if (this.headerDone) this.put(this.digits, this.firstDigit, this.digits.length);
-        else this.put(NumberedCopy.HEADER, 0, NumberedCopy.HEADER.length);
-        this.headerDone = true;
-        this.atLineStart = false;
-      }
-      const nl = chunk.indexOf(NEWLINE, start);
-      if (nl < 0) {
-        this.put(chunk, start, chunk.length);
-        return;
-      }
-      this.put(chunk, start, nl + 1);
-      start = nl + 1;
-      this.nextLine();
-    }
-  }
-
-  finish(): void {
-    this.flush();
-    this.close();
-  }
-
-  abandon(): void {
-    this.close();
-    rmSync(this.path, { force: true });
-  }
-
-  private close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    closeSync(this.fd);
-  }
-
-  private nextLine(): void {
-    let i = 19;
-    while (this.digits[i] === 0x39) this.digits[i--] = 0x30;
-    this.digits[i] = this.digits[i]! + 1;
-    if (i < this.firstDigit) this.firstDigit = i;
-    this.atLineStart = true;
-  }
-
-  private put(from: Buffer, start: number, end: number): void {
-    const length = end - start;
-    if (this.used + length > this.out.length) {
-      this.flush();
-      if (length > this.out.length) {
-        writeSync(this.fd, from, start, length);
-        return;
-      }
-    }
-    from.copy(this.out, this.used, start, end);
-    this.used += length;
-  }
-
-  private flush(): void {
-    let at = 0;
-    while (at < this.used) at += writeSync(this.fd, this.out, at, this.used - at);
-    this.used = 0;
-  }
-}
-
-/**
  * Reads the file once: its hash, header and line count, and for a CSV asked for it
- * (`numberedCopy`), the numbered copy (see SourceScan.numbered).
+ * (`numberedCopy`, a path prefix), the numbered copy (see SourceScan.numbered).
  */
 export async function scanSource(file: SourceFile, onBytes?: (n: number) => void, numberedCopy?: string): Promise<SourceScan> {
+  // A large plain file is copied in two parts on worker threads while this one hashes and counts;
+  // otherwise the copy is made here, in the same loop. (Started before the file is opened below:
+  // the stream flows as soon as it has a listener.)
+  const parts = numberedCopy !== undefined && file.format !== 'parquet' ? await startParts(file, numberedCopy) : undefined;
   const hash = createHash('sha256');
   const raw = createReadStream(file.path, { highWaterMark: 1 << 20 });
   if (file.format === 'parquet') {
@@ -144,8 +64,10 @@ export async function scanSource(file: SourceFile, onBytes?: (n: number) => void
     onBytes?.((chunk as Buffer).length);
   });
   const text = file.format === 'csv.gz' ? raw.pipe(createGunzip()) : raw;
-  let copy = numberedCopy !== undefined ? new NumberedCopy(numberedCopy) : undefined;
+  let copy = numberedCopy !== undefined && !parts ? new NumberedCopy(`${numberedCopy}.csv`) : undefined;
   let newlines = 0;
+  let newlinesBeforeCut = 0;
+  let offset = 0;
   let headerBytes: Buffer[] | undefined = [];
   let last = -1;
   let any = false;
@@ -165,7 +87,12 @@ export async function scanSource(file: SourceFile, onBytes?: (n: number) => void
           header = headerText;
         }
       }
-      newlines += countNewlines(buf);
+      const count = countNewlines(buf);
+      newlines += count;
+      if (parts && offset < parts.cut) {
+        newlinesBeforeCut += offset + buf.length <= parts.cut ? count : countNewlines(buf.subarray(0, parts.cut - offset));
+      }
+      offset += buf.length;
       last = buf[buf.length - 1]!;
       if (copy && buf.indexOf(QUOTE) >= 0) {
         copy.abandon();
@@ -176,16 +103,67 @@ export async function scanSource(file: SourceFile, onBytes?: (n: number) => void
     copy?.finish();
   } catch (error) {
     copy?.abandon();
+    await parts?.discard();
     throw new InputReadError(file.path, `cannot be read: ${(error as Error).message}`);
   }
   if (headerBytes) header = Buffer.concat(headerBytes).toString('utf8');
-  if (!any) throw new InputReadError(file.path, 'is empty (no header line)');
+  if (!any) {
+    await parts?.discard();
+    throw new InputReadError(file.path, 'is empty (no header line)');
+  }
   const lines = newlines + (last === NEWLINE ? 0 : 1);
+  let numbered: NumberedPart[] | undefined = copy ? [{ path: copy.path, lineOffset: 0 }] : undefined;
+  if (parts) numbered = await parts.finished(newlinesBeforeCut);
   return {
     sha256: hash.digest('hex'),
     header: cleanHeader(header ?? ''),
     dataLines: lines - 1,
-    ...(copy ? { numbered: copy.path } : {}),
+    ...(numbered ? { numbered } : {}),
+  };
+}
+
+interface PartsInFlight {
+  /** Where the second part starts (just after a newline). */
+  cut: number;
+  /** The parts once both are copied, the second offset by the lines before the cut; undefined if a quote showed. */
+  finished(linesBeforeCut: number): Promise<NumberedPart[] | undefined>;
+  discard(): Promise<void>;
+}
+
+/** Starts the two-part copy of a large plain CSV, or returns undefined when it should be copied inline. */
+async function startParts(file: SourceFile, base: string): Promise<PartsInFlight | undefined> {
+  if (file.format !== 'csv' || file.bytes < PARALLEL_COPY_FROM_BYTES || !parallelCopyAvailable()) return undefined;
+  const cut = lineBoundaryAfter(file.path, Math.floor(file.bytes / 2), file.bytes);
+  if (cut === undefined) return undefined;
+  const paths = [`${base}.1.csv`, `${base}.2.csv`] as const;
+  const header = await readHeader(file);
+  const copies = Promise.allSettled([
+    copyRangeOnWorker(file.path, 0, cut, paths[0]),
+    copyRangeOnWorker(file.path, cut, file.bytes, paths[1], header),
+  ]);
+  const remove = () => paths.forEach((path) => rmSync(path, { force: true }));
+  return {
+    cut,
+    async finished(linesBeforeCut) {
+      const outcomes = await copies;
+      const failed = outcomes.find((o) => o.status === 'rejected');
+      if (failed) {
+        remove();
+        throw new InputReadError(file.path, `cannot be read: ${(failed.reason as Error).message}`);
+      }
+      if (outcomes.some((o) => o.status === 'fulfilled' && o.value.quoted)) {
+        remove();
+        return undefined;
+      }
+      return [
+        { path: paths[0], lineOffset: 0 },
+        { path: paths[1], lineOffset: linesBeforeCut },
+      ];
+    },
+    async discard() {
+      await copies;
+      remove();
+    },
   };
 }
 

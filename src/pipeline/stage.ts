@@ -4,7 +4,7 @@
  *
  * Four paths, cheapest first:
  * - numbered CSV: the byte scan's copy of the file with each line's number in front (see
- *   source-scan.ts) is read by DuckDB's strict parallel reader straight into Bronze; the write
+ *   numbered-copy.ts) is read by DuckDB's strict parallel reader straight into Bronze; the write
  *   must produce one row per line, or nothing is committed and the next path is taken;
  * - strict CSV: DuckDB's strict reader copies the file to a Parquet staging file in file order; the
  *   Parquet row number is then the line number (checked against the line count from the byte scan);
@@ -15,7 +15,8 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createGunzip } from 'node:zlib';
-import { quoteIdent, quoteString, type Session } from '../engine/session.js';
+import { quoteIdent, quoteString, quoteStringList, type Session } from '../engine/session.js';
+import type { NumberedPart } from './numbered-copy.js';
 import { csvQuote, splitCsvLine } from './line-parser.js';
 import { EXPECTED_COLUMNS, type SourceFile } from './inputs.js';
 
@@ -35,15 +36,23 @@ function rescuedExpr(extras: readonly string[]): string {
   return `json_object(${pairs})::VARCHAR`;
 }
 
-/** The numbered copy of a CSV (its `_source_line` column first, then the file's columns). */
-export function stageNumbered(header: readonly string[], extras: readonly string[], numberedCsv: string, dataLines: number): StagedSource {
+/**
+ * The numbered copy of a CSV (its `_source_line` column first, then the file's columns), in one or
+ * more parts read as one relation in order; each part's line offset is added back.
+ */
+export function stageNumbered(header: readonly string[], extras: readonly string[], parts: readonly NumberedPart[], dataLines: number): StagedSource {
   const columns = `{${['_source_line', ...header].map((name) => `${quoteString(name)}: ${name === '_source_line' ? "'BIGINT'" : "'VARCHAR'"}`).join(', ')}}`;
   const picked = EXPECTED_COLUMNS.map((name) => quoteIdent(name)).join(', ');
+  const offsets = parts.some((p) => p.lineOffset !== 0);
+  const line = offsets
+    ? `_source_line + CASE filename ${parts.map((p) => `WHEN ${quoteString(p.path)} THEN ${p.lineOffset}`).join(' ')} END`
+    : '_source_line';
   return {
     select:
-      `SELECT ${picked}, ${rescuedExpr(extras)} AS _rescued, NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw_line, _source_line ` +
-      `FROM read_csv(${quoteString(numberedCsv)}, header = true, auto_detect = false, strict_mode = true, ` +
-      `delim = ',', quote = '"', escape = '"', columns = ${columns})`,
+      `SELECT ${picked}, ${rescuedExpr(extras)} AS _rescued, NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw_line, ` +
+      `(${line})::BIGINT AS _source_line ` +
+      `FROM read_csv(${quoteStringList(parts.map((p) => p.path))}, header = true, auto_detect = false, strict_mode = true, ` +
+      `delim = ',', quote = '"', escape = '"', columns = ${columns}${offsets ? ', filename = true' : ''})`,
     rows: dataLines,
     malformed: 0,
     path: 'numbered',

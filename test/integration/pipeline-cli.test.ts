@@ -8,6 +8,9 @@ import { Session } from '../../src/engine/session.js';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { FAULT_LINES, HEADER, tempDir, writeCsv, writeFaultyCsv } from '../helpers/pipeline-data.js';
+import { PARALLEL_COPY_FROM_BYTES } from '../../src/pipeline/numbered-copy.js';
+
+const COLUMNS = HEADER.split(',');
 
 async function query(lake: string, sql: string, extra: string[] = []): Promise<Record<string, unknown>[]> {
   const result = await runCli(['query', sql, '--lake', lake, '--json', ...extra]);
@@ -211,6 +214,27 @@ describe('clicklake run: how a CSV lands, by what it holds', () => {
     expect(report.bronze).toEqual([expect.objectContaining({ path: 'numbered', rows: 3, malformed: 0 })]);
     expect(await query(lake, LINES)).toEqual([2, 3, 4].map((line) => ({ line, brand: 'acme' })));
   });
+
+  it('copies a large file in two parts at once, and every line keeps its number', async () => {
+    const lake = join(dir, 'lake-large');
+    const file = join(dir, 'large.csv');
+    expect((await runCli(['generate', '--out', file, '--events', '560000', '--seed', '11', '--threads', '0'])).code).toBe(0);
+    const bytes = readFileSync(file);
+    expect(bytes.length).toBeGreaterThan(PARALLEL_COPY_FROM_BYTES);
+    const lines = bytes.toString('utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const { code, report } = await run(lake, [file]);
+    expect(code).toBe(0);
+    expect(report.bronze).toEqual([expect.objectContaining({ path: 'numbered', rows: lines.length - 1, malformed: 0 })]);
+    const [counts] = await query(lake, 'select count(*)::int n, count(distinct _source_line)::int d, min(_source_line)::int lo, max(_source_line)::int hi from bronze.events');
+    expect(counts).toEqual({ n: lines.length - 1, d: lines.length - 1, lo: 2, hi: lines.length });
+    // The lines around the cut (the first line break after half the bytes) and a spread of others.
+    const cutLine = bytes.subarray(0, bytes.indexOf(0x0a, Math.floor(bytes.length / 2)) + 1).toString('utf8').split('\n').length;
+    const wanted = [...Array.from({ length: 7 }, (_, i) => cutLine - 3 + i), ...Array.from({ length: 20 }, (_, i) => 2 + i * 27_001)];
+    const rows = await query(lake, `select _source_line::int as line, concat_ws(',', ${COLUMNS.map((c) => `coalesce(${c}, '')`).join(', ')}) as text ` +
+      `from bronze.events where _source_line in (${wanted.join(', ')}) order by line`);
+    expect(rows).toEqual([...new Set(wanted)].sort((a, b) => a - b).map((line) => ({ line, text: lines[line - 1] })));
+  }, 120_000);
 
   it('reads a file with quoted fields strictly, keeping each line its number', async () => {
     const lake = join(dir, 'lake-quoted');
