@@ -110,7 +110,7 @@ export class NumberedCopy {
     if (this.used + length > this.out.length) {
       this.flush();
       if (length > this.out.length) {
-        writeSync(this.fd, from, start, length);
+        this.write(from, start, end);
         return;
       }
     }
@@ -119,9 +119,13 @@ export class NumberedCopy {
   }
 
   private flush(): void {
-    let at = 0;
-    while (at < this.used) at += writeSync(this.fd, this.out, at, this.used - at);
+    this.write(this.out, 0, this.used);
     this.used = 0;
+  }
+
+  private write(from: Buffer, start: number, end: number): void {
+    let at = start;
+    while (at < end) at += writeSync(this.fd, from, at, end - at);
   }
 }
 

@@ -249,16 +249,19 @@ describe('clicklake run: how a CSV lands, by what it holds', () => {
     ]);
   });
 
-  it('lands a file with a short line line by line, leaving no data file of the failed read behind', async () => {
+  it('lands a file with a short line or invalid UTF-8 line by line, leaving no data file of the failed read behind', async () => {
     const lake = join(dir, 'lake-short');
-    const file = writeCsv(join(dir, 'short.csv'), [event(1), '2019-10-10 10:00:02 UTC,view,51', event(3)]);
+    const file = join(dir, 'short.csv');
+    const invalid = Buffer.concat([Buffer.from(event(4).replace('acme', 'ac')), Buffer.from([0xff, 0xfe])]);
+    writeFileSync(file, Buffer.concat([Buffer.from(`${HEADER}\n${event(1)}\n2019-10-10 10:00:02 UTC,view,51\n`), invalid, Buffer.from(`\n${event(3)}\n`)]));
     const { code, report } = await run(lake, [file]);
     expect(code).toBe(0);
-    expect(report.bronze).toEqual([expect.objectContaining({ path: 'lines', rows: 3, malformed: 1 })]);
+    expect(report.bronze).toEqual([expect.objectContaining({ path: 'lines', rows: 4, malformed: 2 })]);
     expect(await query(lake, "select _source_line::int as line, _parse_error as error from bronze.events order by line")).toEqual([
       { line: 2, error: null },
       { line: 3, error: 'wrong_field_count:3' },
-      { line: 4, error: null },
+      { line: 4, error: 'invalid_utf8' },
+      { line: 5, error: null },
     ]);
     const { onDisk, inLog } = dataFiles(join(lake, 'bronze', 'events'));
     expect(onDisk).toEqual(inLog);
