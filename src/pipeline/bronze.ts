@@ -102,15 +102,15 @@ async function ingestFile(
 ): Promise<BronzeFileResult> {
   const start = performance.now();
   const staging = join(ctx.stagingDir, randomUUID());
-  const numberedCsv = `${staging}.numbered`;
-  const stagingFiles = [`${staging}.parquet`, `${staging}.csv`, ...['', '.1', '.2'].map((part) => `${numberedCsv}${part}.csv`)];
+  const stagingFiles = [`${staging}.parquet`, `${staging}.csv`];
   const session = ctx.session;
   const unwatch = session.watchProgress((percentage) => progress.landed(percentage / 100));
   try {
     // A CSV's header is checked before the file is read through, so a wrong file fails at once.
     const csv = file.format === 'parquet' ? undefined : await csvHeader(file);
     // One pass: the content hash (the file's identity), the line count and the numbered copy.
-    const scan = await scanSource(file, (n) => progress.hashed(n), csv ? numberedCsv : undefined);
+    const scan = await scanSource(file, (n) => progress.hashed(n), csv ? { base: `${staging}.numbered`, header: csv.line } : undefined);
+    stagingFiles.push(...(scan.numbered ?? []).map((part) => part.path));
     const batchId = batchIdOf(scan.sha256);
     const appId = bronzeAppId(scan.sha256);
     const base = { file: file.path, sha256: scan.sha256, batchId };
@@ -149,12 +149,13 @@ async function ingestFile(
         if (!(error instanceof WrittenRowsMismatchError) && !/\bCSV\b/.test((error as Error).message)) throw error;
         needsLines = true;
       } finally {
+        // Removed at once: the copy is as large as the file, and a fallback path stages it again.
         for (const part of scan.numbered) rmSync(part.path, { force: true });
       }
     }
     if (!landed) {
       const staged = csv
-        ? ((needsLines ? undefined : await stageCsvStrict(session, file, csv.header, csv.extras, Promise.resolve(scan.dataLines ?? 0), `${staging}.parquet`)) ??
+        ? ((needsLines ? undefined : await stageCsvStrict(session, file, csv.header, csv.extras, scan.dataLines ?? 0, `${staging}.parquet`)) ??
           (await stageCsvLines(session, file, csv.header, csv.extras, `${staging}.csv`)))
         : await stageParquetFile(session, file);
       landed = { staged, result: await land(staged) };
@@ -178,13 +179,14 @@ async function ingestFile(
   }
 }
 
-/** A CSV source's header, checked: its names and the extra columns to rescue. */
-async function csvHeader(file: SourceFile): Promise<{ header: string[]; extras: string[] }> {
-  const parsed = splitCsvLine(await readHeader(file));
+/** A CSV source's header, checked: the line, its names and the extra columns to rescue. */
+async function csvHeader(file: SourceFile): Promise<{ line: string; header: string[]; extras: string[] }> {
+  const line = await readHeader(file);
+  const parsed = splitCsvLine(line);
   if (!parsed.ok) throw new InputHeaderError(file.path, `header line cannot be parsed (${parsed.error})`);
   const header = parsed.fields.map((name) => name.trim());
   const { extras } = checkHeader(file.path, header);
-  return { header, extras };
+  return { line, header, extras };
 }
 
 /** A Parquet source, read as is (see stage.ts). */

@@ -56,8 +56,12 @@ export class NumberedCopy {
     }
   }
 
-  /** Copies a chunk, numbering each line that starts in it. */
-  add(chunk: Buffer): void {
+  /**
+   * Copies a chunk, numbering each line that starts in it. Returns false, copying nothing, when
+   * the chunk holds a double quote: a quoted field may span lines, so the copy must be abandoned.
+   */
+  add(chunk: Buffer): boolean {
+    if (chunk.indexOf(QUOTE) >= 0) return false;
     let start = 0;
     while (start < chunk.length) {
       if (this.atLineStart) {
@@ -72,12 +76,13 @@ export class NumberedCopy {
       const nl = chunk.indexOf(NEWLINE, start);
       if (nl < 0) {
         this.put(chunk, start, chunk.length);
-        return;
+        return true;
       }
       this.put(chunk, start, nl + 1);
       start = nl + 1;
       this.nextLine();
     }
+    return true;
   }
 
   finish(): void {
@@ -135,12 +140,10 @@ export async function copyRange(source: string, start: number, end: number, out:
   try {
     if (end > start) {
       for await (const chunk of createReadStream(source, { start, end: end - 1, highWaterMark: 1 << 20 })) {
-        const buf = chunk as Buffer;
-        if (buf.indexOf(QUOTE) >= 0) {
+        if (!copy.add(chunk as Buffer)) {
           copy.abandon();
           return { quoted: true };
         }
-        copy.add(buf);
       }
     }
     copy.finish();

@@ -1,7 +1,7 @@
 /**
  * One streaming pass over a source file's bytes: its SHA-256 (the Bronze transaction id), its
  * header line, its number of data lines and, for a CSV, a copy with each line's number in front
- * (and, before it, `readHeader` for the header alone). DuckDB's parallel CSV reader cannot tell
+ * (`readHeader` reads the header alone, so it can be checked first). DuckDB's parallel CSV reader cannot tell
  * which line a row came from; the numbered copy carries it as a column, so Bronze is written
  * straight from it. The line count proves the reader kept every line.
  */
@@ -29,7 +29,6 @@ export interface SourceScan {
 }
 
 const NEWLINE = 0x0a;
-const QUOTE = 0x22;
 
 function countNewlines(buf: Buffer): number {
   let count = 0;
@@ -41,15 +40,22 @@ function countNewlines(buf: Buffer): number {
   return count;
 }
 
+/** Where to write a numbered copy, and the file's header line (already read, see readHeader). */
+export interface NumberedCopyRequest {
+  /** Path prefix of the copy's files; they are listed in SourceScan.numbered. */
+  base: string;
+  header: string;
+}
+
 /**
- * Reads the file once: its hash, header and line count, and for a CSV asked for it
- * (`numberedCopy`, a path prefix), the numbered copy (see SourceScan.numbered).
+ * Reads the file once: its hash, header and line count, and for a CSV asked for it, the numbered
+ * copy (see SourceScan.numbered). A copy abandoned or failed leaves no file behind.
  */
-export async function scanSource(file: SourceFile, onBytes?: (n: number) => void, numberedCopy?: string): Promise<SourceScan> {
+export async function scanSource(file: SourceFile, onBytes?: (n: number) => void, numberedCopy?: NumberedCopyRequest): Promise<SourceScan> {
   // A large plain file is copied in two parts on worker threads while this one hashes and counts;
   // otherwise the copy is made here, in the same loop. (Started before the file is opened below:
   // the stream flows as soon as it has a listener.)
-  const parts = numberedCopy !== undefined && file.format !== 'parquet' ? await startParts(file, numberedCopy) : undefined;
+  const parts = numberedCopy !== undefined && file.format !== 'parquet' ? startParts(file, numberedCopy) : undefined;
   const hash = createHash('sha256');
   const raw = createReadStream(file.path, { highWaterMark: 1 << 20 });
   if (file.format === 'parquet') {
@@ -64,7 +70,7 @@ export async function scanSource(file: SourceFile, onBytes?: (n: number) => void
     onBytes?.((chunk as Buffer).length);
   });
   const text = file.format === 'csv.gz' ? raw.pipe(createGunzip()) : raw;
-  let copy = numberedCopy !== undefined && !parts ? new NumberedCopy(`${numberedCopy}.csv`) : undefined;
+  let copy = numberedCopy !== undefined && !parts ? new NumberedCopy(`${numberedCopy.base}.csv`) : undefined;
   let newlines = 0;
   let newlinesBeforeCut = 0;
   let offset = 0;
@@ -94,11 +100,10 @@ export async function scanSource(file: SourceFile, onBytes?: (n: number) => void
       }
       offset += buf.length;
       last = buf[buf.length - 1]!;
-      if (copy && buf.indexOf(QUOTE) >= 0) {
+      if (copy && !copy.add(buf)) {
         copy.abandon();
         copy = undefined;
       }
-      copy?.add(buf);
     }
     copy?.finish();
   } catch (error) {
@@ -131,12 +136,11 @@ interface PartsInFlight {
 }
 
 /** Starts the two-part copy of a large plain CSV, or returns undefined when it should be copied inline. */
-async function startParts(file: SourceFile, base: string): Promise<PartsInFlight | undefined> {
+function startParts(file: SourceFile, { base, header }: NumberedCopyRequest): PartsInFlight | undefined {
   if (file.format !== 'csv' || file.bytes < PARALLEL_COPY_FROM_BYTES || !parallelCopyAvailable()) return undefined;
   const cut = lineBoundaryAfter(file.path, Math.floor(file.bytes / 2), file.bytes);
   if (cut === undefined) return undefined;
   const paths = [`${base}.1.csv`, `${base}.2.csv`] as const;
-  const header = await readHeader(file);
   const copies = Promise.allSettled([
     copyRangeOnWorker(file.path, 0, cut, paths[0]),
     copyRangeOnWorker(file.path, cut, file.bytes, paths[1], header),

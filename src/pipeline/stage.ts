@@ -61,14 +61,14 @@ export function stageNumbered(header: readonly string[], extras: readonly string
 
 /**
  * Strict CSV to Parquet; returns undefined when the file needs the line-by-line path. `dataLines`
- * (the byte scan's line count, which may still be running) proves no line was lost or merged.
+ * (the byte scan's line count) proves no line was lost or merged.
  */
 export async function stageCsvStrict(
   session: Session,
   file: SourceFile,
   header: readonly string[],
   extras: readonly string[],
-  dataLines: Promise<number>,
+  dataLines: number,
   stagingParquet: string,
 ): Promise<StagedSource | undefined> {
   const columns = `{${header.map((name) => `${quoteString(name)}: 'VARCHAR'`).join(', ')}}`;
@@ -87,7 +87,7 @@ export async function stageCsvStrict(
   }
   const rows = Number(await session.scalar(`SELECT count(*) FROM read_parquet(${quoteString(stagingParquet)})`));
   // A blank line or a quoted newline would shift row numbers off line numbers: take the slow path.
-  if (rows !== (await dataLines)) return undefined;
+  if (rows !== dataLines) return undefined;
   return {
     select:
       `SELECT ${picked}, _rescued, NULL::VARCHAR AS _parse_error, NULL::VARCHAR AS _raw_line, ` +
