@@ -194,6 +194,8 @@ async function promoteTyped(
       ...eventsOptions,
       txn: { appId: txn.appId, version },
       operationParameters: { batchId, runId: ctx.runId, ...(day !== undefined ? { day } : {}) },
+      // A day's clean rows all have that event_date (their time's text starts with it).
+      ...(day !== undefined ? { onePartition: { event_date: day } } : {}),
     });
     written.rows += result.rowsWritten;
     written.complete &&= result.version !== null;

@@ -85,6 +85,37 @@ describe('Delta writer', () => {
     await expect(overwriteQuery(session, dir, rows(0, 1), { replaceWhere: { partitions: [{ user_id: 'u1' }] } })).rejects.toThrow(/user_id is not a partition column/);
   });
 
+
+  it('writes a one-partition write as the partitioned writer would, and refuses a row of another partition', async () => {
+    const plain = table();
+    const fast = table();
+    const day = (d: string) => `SELECT * FROM (${rows(0, 30)}) WHERE event_date = DATE '${d}'`;
+    await appendQuery(session, plain, day('2019-10-02'), { partitionBy: ['event_date'] });
+    await appendQuery(session, fast, day('2019-10-02'), { partitionBy: ['event_date'], onePartition: { event_date: '2019-10-02' } });
+    const addOf = (dir: string) => {
+      const log = readFileSync(join(dir, '_delta_log', '00000000000000000000.json'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const adds = log.filter((l) => l.add).map((l) => l.add);
+      expect(adds).toHaveLength(1);
+      return adds[0];
+    };
+    const [a, b] = [addOf(plain), addOf(fast)];
+    expect(b.path).toMatch(/^event_date=2019-10-02\/part-[0-9a-f-]+\.zstd\.parquet$/);
+    expect(b.partitionValues).toEqual(a.partitionValues);
+    expect(JSON.parse(b.stats)).toEqual(JSON.parse(a.stats));
+    // the partition column is not stored in the file, as Delta readers expect
+    const columns = await session.json<{ name: string }>(`SELECT name FROM parquet_schema('${join(fast, b.path)}') WHERE name <> 'duckdb_schema'`);
+    expect(columns.map((c) => c.name).sort()).toEqual(['event_time', 'id', 'user_id']);
+    expect(await read(fast, 'SELECT id, event_date::VARCHAR AS d FROM v ORDER BY id')).toEqual(await read(plain, 'SELECT id, event_date::VARCHAR AS d FROM v ORDER BY id'));
+
+    // A row of another day stops the write: nothing committed, no file or folder left.
+    const before = readdirSync(fast).sort();
+    await expect(
+      appendQuery(session, fast, rows(100, 130), { partitionBy: ['event_date'], onePartition: { event_date: '2019-10-03' } }),
+    ).rejects.toThrow(/a row falls outside the partition being written \(event_date=2019-10-03\)/);
+    expect(readdirSync(fast).sort()).toEqual(before);
+    expect(readdirSync(join(fast, 'event_date=2019-10-02'))).toHaveLength(1);
+    expect(await ids(fast)).toEqual([1, 4, 7, 10, 13, 16, 19, 22, 25, 28]);
+  });
   it('deletes by predicate: whole files dropped, partly matching files rewritten, untouched files kept', async () => {
     const dir = table();
     await appendQuery(session, dir, rows(0, 30), { partitionBy: ['event_date'] });
