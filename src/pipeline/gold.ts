@@ -23,8 +23,13 @@ type Strategy =
   | { kind: 'merge'; keys: string[] }
   | { kind: 'rewrite' };
 
-/** How each table is written, and the Gold views it reads (refreshed before it runs). */
-const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; description: string }> = {
+/**
+ * How each table is written, and the Gold views it reads (refreshed before it runs). `dayLocal`:
+ * a day's rows come from that day's events alone, so a large rebuild computes them one day at a
+ * time (smaller hash tables: kpi_daily over a 42-million-event month took 5.9 s by day against
+ * 9.6-11.9 s at once, the same rows).
+ */
+const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; dayLocal?: true; description: string }> = {
   fact_events: { strategy: { kind: 'replaceDays' }, description: 'One row per event, keyed to the dimensions; partitioned by event_date.' },
   fact_sessions: { strategy: { kind: 'merge', keys: ['session_id'] }, description: 'One row per session: span, events by type, revenue, funnel stage.' },
   dim_date: { strategy: { kind: 'merge', keys: ['date_key'] }, description: 'Calendar attributes of each day with events.' },
@@ -34,8 +39,8 @@ const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; descrip
   dim_brand: { strategy: { kind: 'merge', keys: ['brand'] }, description: 'Brands and their activity.' },
   dim_product: { strategy: { kind: 'merge', keys: ['product_id'] }, description: 'Products: latest category, brand, price; activity.' },
   dim_user: { strategy: { kind: 'merge', keys: ['user_id'] }, description: 'Users: first and last seen, sessions, purchases, revenue.' },
-  kpi_daily: { strategy: { kind: 'merge', keys: ['event_date'] }, description: 'Daily KPIs: events by type, users, sessions, revenue, rates.' },
-  funnel_daily: { strategy: { kind: 'merge', keys: ['event_date', 'category_l1'] }, description: 'Sessions reaching view, cart, purchase per day and top-level category.' },
+  kpi_daily: { strategy: { kind: 'merge', keys: ['event_date'] }, dayLocal: true, description: 'Daily KPIs: events by type, users, sessions, revenue, rates.' },
+  funnel_daily: { strategy: { kind: 'merge', keys: ['event_date', 'category_l1'] }, dayLocal: true, description: 'Sessions reaching view, cart, purchase per day and top-level category.' },
   hourly_activity: { strategy: { kind: 'rewrite' }, description: 'Weekday by hour: events, purchases, conversion.' },
   product_performance: { strategy: { kind: 'rewrite' }, reads: ['dim_product', 'dim_brand'], description: 'Per product and per brand: funnel counts, revenue, conversion, rank.' },
   user_segments: { strategy: { kind: 'rewrite' }, reads: ['dim_user'], description: 'RFM quintiles and segments for buyers; engagement tiers for browsers.' },
@@ -106,7 +111,10 @@ export async function buildGold(ctx: StepContext): Promise<GoldResult> {
       : `${quoteIdent(column)} IN (SELECT ${quoteIdent(column)} FROM ${quoteIdent(table)})`;
     await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(scope)} AS SELECT * FROM silver_events WHERE ${filter}`);
   }
-  const days = (await session.all<{ d: string }>(`SELECT strftime(event_date, '%Y-%m-%d') AS d FROM touched_dates ORDER BY 1`)).map((r) => r.d);
+  const days = touchedDays(
+    ctx,
+    (await session.all<{ d: string }>(`SELECT strftime(event_date, '%Y-%m-%d') AS d FROM touched_dates ORDER BY 1`)).map((r) => r.d),
+  );
 
   const results: GoldTableResult[] = [];
   // TABLE_UNITS per table, moved by DuckDB's progress of the table's statements (see Span).
@@ -141,7 +149,7 @@ export async function buildGold(ctx: StepContext): Promise<GoldResult> {
   } finally {
     bar.stop();
   }
-  return { fromSeq, toSeq, touchedDays: days.length, tables: results };
+  return { fromSeq, toSeq, touchedDays: days.list.length, tables: results };
 }
 
 /** Progress units of one Gold table. */
@@ -153,14 +161,16 @@ interface Span {
   size: number;
 }
 
-async function writeGoldTable(ctx: StepContext, table: GoldTable, days: string[], toSeq: number, span: Span): Promise<WriteResult> {
+async function writeGoldTable(ctx: StepContext, table: GoldTable, days: Days, toSeq: number, span: Span): Promise<WriteResult> {
   const { lake, session } = ctx;
   const plan = PLAN[table];
   for (const input of plan.reads ?? []) {
     await lake.view(`gold_${input}`, goldTableName(input));
   }
   const relation = `gold_batch_${table}`;
-  await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(relation)} AS ${modelSql('gold', table)}`);
+  const byDay = plan.dayLocal === true && (await dayByDay(ctx, days));
+  const source = byDay ? `SELECT * FROM ${quoteIdent(await computeByDay(ctx, table, days.list, span))}` : modelSql('gold', table);
+  await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(relation)} AS ${source}`);
   const verdict = await ctx.quality({
     session,
     runId: ctx.runId,
@@ -179,9 +189,8 @@ async function writeGoldTable(ctx: StepContext, table: GoldTable, days: string[]
     description: plan.description,
   };
   const strategy = plan.strategy;
-  if (strategy.kind === 'replaceDays' && days.length > 1) {
-    const rows = Number(await session.scalar('SELECT count(*) FROM silver_for_days'));
-    if (rows > (ctx.dayByDayAbove ?? DAY_BY_DAY_ABOVE)) return replaceDayByDay(ctx, name, relation, days, options, span);
+  if (strategy.kind === 'replaceDays' && (await dayByDay(ctx, days))) {
+    return replaceDayByDay(ctx, name, relation, days.list, options, span);
   }
   const partitionBy = strategy.kind === 'replaceDays' ? ['event_date'] : undefined;
   // The first write creates the table, whatever the strategy.
@@ -191,12 +200,63 @@ async function writeGoldTable(ctx: StepContext, table: GoldTable, days: string[]
   return lake.overwrite(name, select, {
     ...options,
     partitionBy,
-    replaceWhere: { partitions: days.map((day) => ({ event_date: day })) },
+    replaceWhere: { partitions: days.list.map((day) => ({ event_date: day })) },
   });
 }
 
-/** Day tables with more rows than this are written one day per commit (bounded memory). */
+/**
+ * Day tables with more rows than this are written one day per commit (bounded memory), and
+ * day-local tables computed one day at a time.
+ */
 const DAY_BY_DAY_ABOVE = 2_000_000;
+
+/** The days a build rebuilds, and (counted once, when a table first asks) their Silver rows. */
+interface Days {
+  list: string[];
+  rows(): Promise<number>;
+}
+
+function touchedDays(ctx: StepContext, list: string[]): Days {
+  let rows: Promise<number> | undefined;
+  return {
+    list,
+    rows: () => (rows ??= ctx.session.scalar('SELECT count(*) FROM silver_for_days').then(Number)),
+  };
+}
+
+/** True when a table's work on these days is done one day at a time. */
+async function dayByDay(ctx: StepContext, days: Days): Promise<boolean> {
+  return days.list.length > 1 && (await days.rows()) > (ctx.dayByDayAbove ?? DAY_BY_DAY_ABOVE);
+}
+
+/** Points `silver_for_days` at one day's Silver events. */
+async function useDay(ctx: StepContext, day: string): Promise<void> {
+  await ctx.session.run(`CREATE OR REPLACE TEMP VIEW silver_for_days AS SELECT * FROM silver_events WHERE event_date = ${quoteString(day)}::DATE`);
+}
+
+/** Points `silver_for_days` back at every day this run rebuilds. */
+async function useAllDays(ctx: StepContext): Promise<void> {
+  await ctx.session.run(
+    'CREATE OR REPLACE TEMP VIEW silver_for_days AS SELECT * FROM silver_events WHERE event_date IN (SELECT event_date FROM touched_dates)',
+  );
+}
+
+/** Runs a day-local model once per day into a temp table, which it names. */
+async function computeByDay(ctx: StepContext, table: GoldTable, days: readonly string[], span: Span): Promise<string> {
+  const temp = `gold_by_day_${table}`;
+  const sql = modelSql('gold', table);
+  try {
+    for (const [i, day] of days.entries()) {
+      span.offset = i / days.length;
+      span.size = 1 / days.length;
+      await useDay(ctx, day);
+      await ctx.session.run(i === 0 ? `CREATE OR REPLACE TEMP TABLE ${quoteIdent(temp)} AS ${sql}` : `INSERT INTO ${quoteIdent(temp)} ${sql}`);
+    }
+  } finally {
+    await useAllDays(ctx);
+  }
+  return temp;
+}
 
 /**
  * Writes a day-partitioned table one day at a time: each day replaces exactly its partition, so
@@ -218,13 +278,14 @@ async function replaceDayByDay(
     for (const [i, day] of days.entries()) {
       span.offset = i / days.length;
       span.size = 1 / days.length;
-      await session.run(`CREATE OR REPLACE TEMP VIEW silver_for_days AS SELECT * FROM silver_events WHERE event_date = ${quoteString(day)}::DATE`);
+      await useDay(ctx, day);
       const last = i === days.length - 1;
       const dayOptions = {
         ...(last ? { txn: options.txn } : {}),
         operationParameters: { ...options.operationParameters, day },
         description: options.description,
         partitionBy: ['event_date'],
+        onePartition: { event_date: day },
       };
       const result = lake.exists(name)
         ? await lake.overwrite(name, select, { ...dayOptions, replaceWhere: { partitions: [{ event_date: day }] } })
@@ -236,9 +297,7 @@ async function replaceDayByDay(
       total.bytesWritten += result.bytesWritten;
     }
   } finally {
-    await session.run(
-      'CREATE OR REPLACE TEMP VIEW silver_for_days AS SELECT * FROM silver_events WHERE event_date IN (SELECT event_date FROM touched_dates)',
-    );
+    await useAllDays(ctx);
   }
   return total;
 }
