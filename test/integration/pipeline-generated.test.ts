@@ -67,6 +67,51 @@ describe('clicklake run on a generated month with faults', () => {
     }
   });
 
+  it('gold.fact_sessions equals a TypeScript computation over silver.events, sessions across midnight included', async () => {
+    const events = await query(
+      full,
+      "select user_session as s, user_id::varchar as u, epoch(event_time)::bigint::int as t, strftime(event_date, '%Y-%m-%d') as d, " +
+        'event_type as e, product_id::varchar as p, (price * 100)::bigint::int as c from silver.events where user_session is not null',
+    );
+    interface Session { users: bigint[]; start: number; end: number; days: Set<string>; firstDay: string; counts: Record<string, number>; products: Set<string>; cents: number; n: number }
+    const expected = new Map<string, Session>();
+    for (const r of events) {
+      const t = Number(r.t);
+      const day = String(r.d);
+      let s = expected.get(String(r.s));
+      if (!s) {
+        s = { users: [], start: t, end: t, days: new Set(), firstDay: day, counts: {}, products: new Set(), cents: 0, n: 0 };
+        expected.set(String(r.s), s);
+      }
+      s.users.push(BigInt(String(r.u)));
+      if (t < s.start) [s.start, s.firstDay] = [t, day];
+      s.end = Math.max(s.end, t);
+      s.days.add(day);
+      s.counts[String(r.e)] = (s.counts[String(r.e)] ?? 0) + 1;
+      s.products.add(String(r.p));
+      if (r.e === 'purchase') s.cents += Number(r.c);
+      s.n++;
+    }
+    expect([...expected.values()].filter((s) => s.days.size > 1).length).toBeGreaterThan(0);
+    const rows = await query(
+      full,
+      "select session_id as s, user_id::varchar as u, epoch(session_start)::bigint::int as start, epoch(session_end)::bigint::int as fin, strftime(session_date, '%Y-%m-%d') as d, " +
+        'duration_seconds::int as dur, events::int as n, views::int as v, carts::int as c, removes::int as r, purchases::int as p, distinct_products::int as dp, ' +
+        '(revenue * 100)::bigint::int as cents, funnel_stage as stage, converted, bounced from gold.fact_sessions',
+    );
+    expect(rows).toHaveLength(expected.size);
+    for (const row of rows) {
+      const s = expected.get(String(row.s))!;
+      const purchases = s.counts.purchase ?? 0;
+      const stage = purchases > 0 ? 'purchase' : (s.counts.cart ?? 0) > 0 ? 'cart' : (s.counts.view ?? 0) > 0 ? 'view' : 'other';
+      expect(row, String(row.s)).toEqual({
+        s: row.s, u: String(s.users.reduce((a, b) => (b < a ? b : a))), start: s.start, fin: s.end, d: s.firstDay, dur: s.end - s.start,
+        n: s.n, v: s.counts.view ?? 0, c: s.counts.cart ?? 0, r: s.counts.remove_from_cart ?? 0, p: purchases, dp: s.products.size,
+        cents: s.cents, stage, converted: purchases > 0, bounced: s.n === 1,
+      });
+    }
+  });
+
   it('three parts run one by one give the same Gold tables as the whole file', async () => {
     for (let i = 0; i < 3; i++) {
       const result = await runCli(['run', join(dir, 'parts', `part-${i}.csv`), '--lake', incremental, '--threads', '1']);
