@@ -29,13 +29,9 @@ type Strategy =
  * time (smaller hash tables: kpi_daily over a 42-million-event month took 5.9 s by day against
  * 9.6-11.9 s at once, the same rows).
  */
-const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; dayLocal?: true; stage?: Stage; description: string }> = {
+const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; dayLocal?: true; description: string }> = {
   fact_events: { strategy: { kind: 'replaceDays' }, description: 'One row per event, keyed to the dimensions; partitioned by event_date.' },
-  fact_sessions: {
-    strategy: { kind: 'merge', keys: ['session_id'] },
-    stage: { name: 'session_days', input: 'session_events', from: 'silver_for_sessions' },
-    description: 'One row per session: span, events by type, revenue, funnel stage.',
-  },
+  fact_sessions: { strategy: { kind: 'merge', keys: ['session_id'] }, description: 'One row per session: span, events by type, revenue, funnel stage.' },
   dim_date: { strategy: { kind: 'merge', keys: ['date_key'] }, description: 'Calendar attributes of each day with events.' },
   // Category ids exceed 2^53; the writer prunes merge candidates by exact key stats, so they merge
   // like any other key.
@@ -50,16 +46,6 @@ const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; dayLoca
   user_segments: { strategy: { kind: 'rewrite' }, reads: ['dim_user'], description: 'RFM quintiles and segments for buyers; engagement tiers for browsers.' },
   cohort_retention: { strategy: { kind: 'rewrite' }, reads: ['dim_user', 'fact_sessions'], description: 'Share of each first-seen cohort active in later periods.' },
 };
-
-/**
- * A day-local model (sql/gold/<name>.sql) a table's model reads as the relation `name`: it reads
- * `input`, which is `from` on one day (by day, into a temp table) or on all the run's days.
- */
-interface Stage {
-  name: string;
-  input: string;
-  from: string;
-}
 
 export interface GoldTableResult {
   table: string;
@@ -182,26 +168,9 @@ async function writeGoldTable(ctx: StepContext, table: GoldTable, days: Days, to
     await lake.view(`gold_${input}`, goldTableName(input));
   }
   const relation = `gold_batch_${table}`;
-  const temps: string[] = [];
-  try {
-    if (plan.stage) temps.push(...(await prepareStage(ctx, plan.stage, days, span)));
-    let source = modelSql('gold', table);
-    if (plan.dayLocal && (await dayByDay(ctx, days))) {
-      const temp = `gold_by_day_${table}`;
-      await collectByDay(ctx, source, temp, days.list, span, (day) => useDay(ctx, day), () => useAllDays(ctx));
-      temps.push(temp);
-      source = `SELECT * FROM ${quoteIdent(temp)}`;
-    }
-    await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(relation)} AS ${source}`);
-    return await checkAndWrite(ctx, table, relation, days, toSeq, span);
-  } finally {
-    for (const temp of temps) await session.run(`DROP TABLE IF EXISTS ${quoteIdent(temp)}`);
-  }
-}
-
-async function checkAndWrite(ctx: StepContext, table: GoldTable, relation: string, days: Days, toSeq: number, span: Span): Promise<WriteResult> {
-  const { lake, session } = ctx;
-  const plan = PLAN[table];
+  const byDay = plan.dayLocal === true && (await dayByDay(ctx, days));
+  const source = byDay ? `SELECT * FROM ${quoteIdent(await computeByDay(ctx, table, days.list, span))}` : modelSql('gold', table);
+  await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(relation)} AS ${source}`);
   const verdict = await ctx.quality({
     session,
     runId: ctx.runId,
@@ -272,54 +241,21 @@ async function useAllDays(ctx: StepContext): Promise<void> {
   );
 }
 
-/**
- * Runs `sql` once per day into the temp table `into`, `pointAt` aiming its input at each day in
- * turn and `restore` at all of them after. The days stand for the first DAYS_SHARE of the
- * table's progress; the write that follows, the rest.
- */
-async function collectByDay(
-  ctx: StepContext,
-  sql: string,
-  into: string,
-  days: readonly string[],
-  span: Span,
-  pointAt: (day: string) => Promise<void>,
-  restore: () => Promise<void>,
-): Promise<void> {
+/** Runs a day-local model once per day into a temp table, which it names. */
+async function computeByDay(ctx: StepContext, table: GoldTable, days: readonly string[], span: Span): Promise<string> {
+  const temp = `gold_by_day_${table}`;
+  const sql = modelSql('gold', table);
   try {
     for (const [i, day] of days.entries()) {
-      span.offset = (DAYS_SHARE * i) / days.length;
-      span.size = DAYS_SHARE / days.length;
-      await pointAt(day);
-      await ctx.session.run(i === 0 ? `CREATE OR REPLACE TEMP TABLE ${quoteIdent(into)} AS ${sql}` : `INSERT INTO ${quoteIdent(into)} ${sql}`);
+      span.offset = i / days.length;
+      span.size = 1 / days.length;
+      await useDay(ctx, day);
+      await ctx.session.run(i === 0 ? `CREATE OR REPLACE TEMP TABLE ${quoteIdent(temp)} AS ${sql}` : `INSERT INTO ${quoteIdent(temp)} ${sql}`);
     }
   } finally {
-    await restore();
+    await useAllDays(ctx);
   }
-  span.offset = DAYS_SHARE;
-  span.size = 1 - DAYS_SHARE;
-}
-
-const DAYS_SHARE = 0.8;
-
-/** Defines a table's stage relation (see Stage); returns the temp tables it made. */
-async function prepareStage(ctx: StepContext, stage: Stage, days: Days, span: Span): Promise<string[]> {
-  const { session } = ctx;
-  const all = () => session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(stage.input)} AS SELECT * FROM ${quoteIdent(stage.from)}`);
-  const sql = modelSql('gold', stage.name);
-  if (!(await dayByDay(ctx, days))) {
-    await all();
-    await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(stage.name)} AS ${sql}`);
-    return [];
-  }
-  const temp = `gold_stage_${stage.name}`;
-  const oneDay = (day: string) =>
-    session.run(
-      `CREATE OR REPLACE TEMP VIEW ${quoteIdent(stage.input)} AS SELECT * FROM ${quoteIdent(stage.from)} WHERE event_date = ${quoteString(day)}::DATE`,
-    );
-  await collectByDay(ctx, sql, temp, days.list, span, oneDay, all);
-  await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(stage.name)} AS SELECT * FROM ${quoteIdent(temp)}`);
-  return [temp];
+  return temp;
 }
 
 /**
