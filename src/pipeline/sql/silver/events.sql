@@ -19,37 +19,21 @@ events as (
         user_session_v::varchar as user_session,
         _source_file,
         _source_line,
-        _batch_id,
-        -- Exact duplicates share their time, user, product and type, so they share this hash.
-        hash(event_time_v, user_id_v, product_id_v, event_type_v) as dup_key
+        _batch_id
     from clean
 ),
 
--- Only the rows whose hash repeats are grouped on every column; the rest pass through. (Grouping
--- every row on all nine columns cost a third of the day's work.) Rows of a hash collision are
--- grouped too, and come out unchanged, so the result is exact.
-repeated_keys as (
-    select dup_key
-    from events
-    group by dup_key
-    having count(*) > 1
-),
-
+-- One row per distinct event; the earliest source line is the one kept. One GROUP BY on every
+-- column (a day at a time on a large batch) measured faster than grouping only the rows whose
+-- (time, user, product, type) hash repeats, which took a join on each side: the month's day
+-- appends 55.2-59.9 s → 52.5-57.1 s, 8 M events' 11.4 → 9.5-9.9 s.
 deduplicated as (
-    -- one row per distinct event; the earliest source line is the one kept
-    select
-        e.event_time, e.event_type, e.product_id, e.category_id, e.category_code, e.brand, e.price, e.user_id, e.user_session,
-        e._source_line, e._source_file, e._batch_id
-    from events as e
-    anti join repeated_keys using (dup_key)
-    union all
     select
         event_time, event_type, product_id, category_id, category_code, brand, price, user_id, user_session,
         min(_source_line) as _source_line,
         any_value(_source_file) as _source_file,
         any_value(_batch_id) as _batch_id
     from events
-    semi join repeated_keys using (dup_key)
     group by event_time, event_type, product_id, category_id, category_code, brand, price, user_id, user_session
 ),
 
