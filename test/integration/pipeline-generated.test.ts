@@ -73,17 +73,18 @@ describe('clicklake run on a generated month with faults', () => {
       "select user_session as s, user_id::varchar as u, epoch(event_time)::bigint::int as t, strftime(event_date, '%Y-%m-%d') as d, " +
         'event_type as e, product_id::varchar as p, (price * 100)::bigint::int as c from silver.events where user_session is not null',
     );
-    interface Session { users: bigint[]; start: number; end: number; days: Set<string>; firstDay: string; counts: Record<string, number>; products: Set<string>; cents: number; n: number }
+    interface Session { user: bigint; start: number; end: number; days: Set<string>; firstDay: string; counts: Record<string, number>; products: Set<string>; cents: number; n: number }
     const expected = new Map<string, Session>();
     for (const r of events) {
       const t = Number(r.t);
       const day = String(r.d);
+      const user = BigInt(String(r.u));
       let s = expected.get(String(r.s));
       if (!s) {
-        s = { users: [], start: t, end: t, days: new Set(), firstDay: day, counts: {}, products: new Set(), cents: 0, n: 0 };
+        s = { user, start: t, end: t, days: new Set(), firstDay: day, counts: {}, products: new Set(), cents: 0, n: 0 };
         expected.set(String(r.s), s);
       }
-      s.users.push(BigInt(String(r.u)));
+      if (user < s.user) s.user = user;
       if (t < s.start) [s.start, s.firstDay] = [t, day];
       s.end = Math.max(s.end, t);
       s.days.add(day);
@@ -105,7 +106,7 @@ describe('clicklake run on a generated month with faults', () => {
       const purchases = s.counts.purchase ?? 0;
       const stage = purchases > 0 ? 'purchase' : (s.counts.cart ?? 0) > 0 ? 'cart' : (s.counts.view ?? 0) > 0 ? 'view' : 'other';
       expect(row, String(row.s)).toEqual({
-        s: row.s, u: String(s.users.reduce((a, b) => (b < a ? b : a))), start: s.start, fin: s.end, d: s.firstDay, dur: s.end - s.start,
+        s: row.s, u: String(s.user), start: s.start, fin: s.end, d: s.firstDay, dur: s.end - s.start,
         n: s.n, v: s.counts.view ?? 0, c: s.counts.cart ?? 0, r: s.counts.remove_from_cart ?? 0, p: purchases, dp: s.products.size,
         cents: s.cents, stage, converted: purchases > 0, bounced: s.n === 1,
       });
