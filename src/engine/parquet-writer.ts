@@ -28,6 +28,14 @@ export const DEFAULT_TARGET_FILE_SIZE = 128 * 1024 * 1024;
  */
 export const DICTIONARY_SIZE_LIMIT = 10_000;
 
+/**
+ * zstd's fastest level. Data files are written once and read many times, but DuckDB's default
+ * level (3) cost 10-15% more write time for files only 5% smaller: one day of Silver (1.39 M rows)
+ * 1.12-1.26 s → 0.99 s, 34.8 → 36.6 MB; a day of raw CSV to Bronze's text columns 1.40-1.63 s →
+ * 1.23-1.25 s. The level is the writer's choice alone: readers decode every level alike.
+ */
+export const ZSTD_LEVEL = 1;
+
 export interface WrittenFile {
   /** Path relative to the table root, '/'-separated, as on disk. */
   relativePath: string;
@@ -142,7 +150,7 @@ async function copyToFolder(
   let rows: (CopyRow & Record<string, unknown>)[];
   try {
     rows = await session.json<CopyRow & Record<string, unknown>>(
-      `COPY (${selectSql}) TO ${quoteString(folder)} (FORMAT parquet, COMPRESSION zstd, DICTIONARY_SIZE_LIMIT ${DICTIONARY_SIZE_LIMIT}, ` +
+      `COPY (${selectSql}) TO ${quoteString(folder)} (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL ${ZSTD_LEVEL}, DICTIONARY_SIZE_LIMIT ${DICTIONARY_SIZE_LIMIT}, ` +
         `${layout}${rowGroups}APPEND, ` +
         `FILENAME_PATTERN '${prefix}{uuid}', FILE_EXTENSION 'zstd.parquet', RETURN_STATS true)`,
     );

@@ -205,7 +205,7 @@ describe('table operations', () => {
     const dir = table();
     const store = new FsLogStore(dir);
     await appendQuery(session, dir, `SELECT i::BIGINT AS id, (i * 7919 % 1000)::INTEGER AS x, (i * 104729 % 997)::INTEGER AS y FROM range(0, 40000) t(i)`);
-    const metrics = await optimize(store, { reader, rewriter: new DuckDbFileRewriter(session) }, { zOrderBy: ['x', 'y'], targetSize: 20_000 });
+    const metrics = await optimize(store, { reader, rewriter: new DuckDbFileRewriter(session) }, { zOrderBy: ['x', 'y'], targetSize: 12_000 });
     expect(metrics.numFilesAdded).toBeGreaterThan(3);
     expect(await count(dir)).toBe(40000);
     const snapshot = await loadSnapshot(store, reader);
