@@ -27,17 +27,18 @@ type Strategy =
  * How each table is written, and the Gold views it reads (refreshed before it runs). `dayLocal`:
  * a day's rows come from that day's events alone, so a large rebuild computes them one day at a
  * time (smaller hash tables: kpi_daily over a 42-million-event month took 5.9 s by day against
- * 9.6-11.9 s at once, the same rows).
+ * 9.6-11.9 s at once, the same rows). `activity`: the table reads product_activity.sql over its
+ * scope (see ProductActivity).
  */
-const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; dayLocal?: true; description: string }> = {
+const PLAN: Record<GoldTable, { strategy: Strategy; reads?: GoldTable[]; dayLocal?: true; activity?: true; description: string }> = {
   fact_events: { strategy: { kind: 'replaceDays' }, description: 'One row per event, keyed to the dimensions; partitioned by event_date.' },
   fact_sessions: { strategy: { kind: 'merge', keys: ['session_id'] }, description: 'One row per session: span, events by type, revenue, funnel stage.' },
   dim_date: { strategy: { kind: 'merge', keys: ['date_key'] }, description: 'Calendar attributes of each day with events.' },
   // Category ids exceed 2^53; the writer prunes merge candidates by exact key stats, so they merge
   // like any other key.
-  dim_category: { strategy: { kind: 'merge', keys: ['category_id'] }, description: 'Categories with their code split into levels.' },
-  dim_brand: { strategy: { kind: 'merge', keys: ['brand'] }, description: 'Brands and their activity.' },
-  dim_product: { strategy: { kind: 'merge', keys: ['product_id'] }, description: 'Products: latest category, brand, price; activity.' },
+  dim_category: { strategy: { kind: 'merge', keys: ['category_id'] }, activity: true, description: 'Categories with their code split into levels.' },
+  dim_brand: { strategy: { kind: 'merge', keys: ['brand'] }, activity: true, description: 'Brands and their activity.' },
+  dim_product: { strategy: { kind: 'merge', keys: ['product_id'] }, activity: true, description: 'Products: latest category, brand, price; activity.' },
   dim_user: { strategy: { kind: 'merge', keys: ['user_id'] }, description: 'Users: first and last seen, sessions, purchases, revenue.' },
   kpi_daily: { strategy: { kind: 'merge', keys: ['event_date'] }, dayLocal: true, description: 'Daily KPIs: events by type, users, sessions, revenue, rates.' },
   funnel_daily: { strategy: { kind: 'merge', keys: ['event_date', 'category_l1'] }, dayLocal: true, description: 'Sessions reaching view, cart, purchase per day and top-level category.' },
@@ -111,6 +112,7 @@ export async function buildGold(ctx: StepContext): Promise<GoldResult> {
       : `${quoteIdent(column)} IN (SELECT ${quoteIdent(column)} FROM ${quoteIdent(table)})`;
     await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(scope)} AS SELECT * FROM silver_events WHERE ${filter}`);
   }
+  const activity = productActivity(ctx, firstBuild);
   const days = touchedDays(
     ctx,
     (await session.all<{ d: string }>(`SELECT strftime(event_date, '%Y-%m-%d') AS d FROM touched_dates ORDER BY 1`)).map((r) => r.d),
@@ -134,6 +136,7 @@ export async function buildGold(ctx: StepContext): Promise<GoldResult> {
         advance(i * TABLE_UNITS + Math.floor((span.offset + (span.size * percentage) / 100) * (TABLE_UNITS - 1))),
       );
       try {
+        if (PLAN[table].activity) await activity.use();
         const result = await writeGoldTable(ctx, table, days, toSeq, span);
         results.push({
           table: goldTableName(table),
@@ -148,8 +151,52 @@ export async function buildGold(ctx: StepContext): Promise<GoldResult> {
     }
   } finally {
     bar.stop();
+    await activity.drop();
   }
   return { fromSeq, toSeq, touchedDays: days.list.length, tables: results };
+}
+
+/** The relations product_activity.sql feeds, with the Silver scope and key column of each. */
+const ACTIVITY: [relation: string, scope: string, column: string][] = [
+  ['activity_for_products', 'silver_for_products', 'product_id'],
+  ['activity_for_categories', 'silver_for_categories', 'category_id'],
+  ['activity_for_brands', 'silver_for_brands', 'brand'],
+];
+
+interface ProductActivity {
+  /** Defines the `activity_for_*` relations (on a first build, computing their shared table once). */
+  use(): Promise<void>;
+  drop(): Promise<void>;
+}
+
+/**
+ * dim_product, dim_brand and dim_category read the Silver events of their scopes folded by
+ * product_activity.sql. On a first build the three scopes are all of Silver (less the rows
+ * without the key, a column the fold groups by), so Silver is folded once into a temp table that
+ * all three read: over a 42-million-event month, one 4.5 s pass instead of three passes of
+ * 10.5, 3.5 and 4.0 s. An incremental build folds each scope in its own statement.
+ */
+function productActivity(ctx: StepContext, firstBuild: boolean): ProductActivity {
+  const { session } = ctx;
+  const table = 'gold_product_activity';
+  let defined = false;
+  return {
+    async use() {
+      if (defined) return;
+      const fold = (scope: string) => `WITH activity_source AS (SELECT * FROM ${quoteIdent(scope)}) SELECT * FROM (${modelSql('gold', 'product_activity')})`;
+      if (firstBuild) await session.run(`CREATE OR REPLACE TEMP TABLE ${quoteIdent(table)} AS ${fold('silver_events')}`);
+      for (const [relation, scope, column] of ACTIVITY) {
+        const source = firstBuild ? `SELECT * FROM ${quoteIdent(table)} WHERE ${quoteIdent(column)} IS NOT NULL` : fold(scope);
+        await session.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdent(relation)} AS ${source}`);
+      }
+      defined = true;
+    },
+    async drop() {
+      if (!defined) return;
+      for (const [relation] of ACTIVITY) await session.run(`DROP VIEW IF EXISTS ${quoteIdent(relation)}`);
+      await session.run(`DROP TABLE IF EXISTS ${quoteIdent(table)}`);
+    },
+  };
 }
 
 /** Progress units of one Gold table. */

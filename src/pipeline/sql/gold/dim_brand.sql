@@ -1,20 +1,21 @@
 -- gold.dim_brand: one row per brand with its activity.
--- Inputs: silver_for_brands (Silver events of the brands this run recomputes).
-with events as (
-    select * from silver_for_brands
+-- Inputs: activity_for_brands (product_activity.sql over the Silver events of the brands this run
+-- recomputes).
+with activity as (
+    select * from activity_for_brands
 ),
 
 brands as (
     select
         brand,
         count(distinct product_id) as products,
-        count(*) filter (where event_type = 'view') as views,
-        count(*) filter (where event_type = 'cart') as carts,
-        count(*) filter (where event_type = 'purchase') as purchases,
-        coalesce(sum(price) filter (where event_type = 'purchase'), 0)::decimal(18, 2) as revenue,
-        min(event_time) as first_seen,
-        max(event_time) as last_seen
-    from events
+        sum(views)::bigint as views,
+        sum(carts)::bigint as carts,
+        sum(purchases)::bigint as purchases,
+        coalesce(sum(price * purchases), 0)::decimal(18, 2) as revenue,
+        min(first_seen) as first_seen,
+        max(last_seen) as last_seen
+    from activity
     group by brand
 )
 

@@ -1,16 +1,18 @@
 -- gold.dim_category: one row per category id with its code split into levels (the latest code
--- seen wins, a tie on time broken by the code's hash; see dim_product.sql for the key). Inputs: silver_for_categories (Silver events of the categories this run recomputes).
-with events as (
-    select * from silver_for_categories
+-- seen wins, a tie on time broken by the code's hash; see dim_product.sql for the key).
+-- Inputs: activity_for_categories (product_activity.sql over the Silver events of the categories
+-- this run recomputes).
+with activity as (
+    select * from activity_for_categories
 ),
 
 categories as (
     select
         category_id,
-        arg_max(category_code, epoch_us(event_time)::hugeint * 18446744073709551616 + hash(coalesce(category_code, ''))) as category_code,
-        count(*) as events,
+        arg_max(category_code, epoch_us(last_seen)::hugeint * 18446744073709551616 + hash(coalesce(category_code, ''))) as category_code,
+        sum(events)::bigint as events,
         count(distinct product_id) as products
-    from events
+    from activity
     group by category_id
 ),
 
