@@ -48,9 +48,12 @@ export function machineFacts() {
   };
 }
 
+/** The commit measured, with `-dirty` when the code differs from it (results files aside), so a figure never claims a commit it did not run. */
 function gitCommit(): string {
+  const git = (args: string[]) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = git(['status', '--porcelain', '--', 'src', 'bench', 'web', 'package.json', ':!bench/results']) !== '';
+    return `${git(['rev-parse', '--short', 'HEAD'])}${dirty ? '-dirty' : ''}`;
   } catch {
     return 'unknown';
   }
