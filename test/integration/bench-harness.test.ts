@@ -35,7 +35,7 @@ describe('bench harness', () => {
     expect(run.machine.cores).toBeGreaterThan(0);
     expect(run.machine.memoryGB).toBeGreaterThan(0);
     expect(typeof run.machine.cpu).toBe('string');
-    expect(run.commit).toMatch(/^[0-9a-f]+$|^unknown$/);
+    expect(run.commit).toMatch(/^[0-9a-f]+(-dirty)?$|^unknown$/);
     expect(run.figures.rows).toBe(20000);
     expect(run.figures.fidelityWithinLimit).toMatch(/^\d+\/\d+$/);
     expect(Array.isArray(run.detail)).toBe(true);

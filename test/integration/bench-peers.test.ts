@@ -58,7 +58,7 @@ describe('bench peers and scale on tiny data', () => {
 
     const [record] = jsonLines(join(dir, 'results', 'peers.jsonl'));
     expect(record).toMatchObject({ suite: 'peers', args: ['--events', '20000'] });
-    expect(record!.commit).toMatch(/^([0-9a-f]{7,40}|unknown)$/);
+    expect(record!.commit).toMatch(/^([0-9a-f]{7,40}(-dirty)?|unknown)$/);
     const machine = record!.machine as { cores: number; memoryGB: number; cpu: string };
     expect(machine.cores).toBeGreaterThan(0);
     expect(machine.memoryGB).toBeGreaterThan(0);
