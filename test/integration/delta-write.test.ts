@@ -11,7 +11,6 @@ import { FsLogStore } from '../../src/delta/log-store.js';
 import { history } from '../../src/delta/ops/history.js';
 import { appendQuery, deleteWhere, mergeQuery, overwriteQuery, WrittenRowsMismatchError } from '../../src/engine/delta-writer.js';
 import { openDeltaView } from '../../src/engine/delta-view.js';
-import { UNION_MAX_BRANCHES } from '../../src/engine/delta-scan.js';
 import { Session } from '../../src/engine/session.js';
 
 const rows = (from: number, to: number, extra = '') => `
@@ -57,22 +56,6 @@ describe('Delta writer', () => {
       nullCount: { id: 0, user_id: 0, event_time: 0 },
     });
     expect(await ids(dir)).toEqual(range(0, 30));
-  });
-
-  it('reads partition values alike as one branch per partition and, past the branch limit, joined by file', async () => {
-    // Buckets 0..n-1 and a null bucket; the few-partition table is read as branches, the other
-    // (more partitions than UNION_MAX_BRANCHES) through the join.
-    const bucketed = (n: number) =>
-      `SELECT i::BIGINT AS id, CASE WHEN i % (${n} + 1) = ${n} THEN NULL ELSE (i % (${n} + 1))::INTEGER END AS bucket, ` +
-      `DATE '2019-10-01' + (i % 2)::INTEGER AS event_date FROM range(0, ${3 * (n + 1)}) t(i)`;
-    for (const n of [3, UNION_MAX_BRANCHES + 1]) {
-      const dir = table();
-      await appendQuery(session, dir, bucketed(n), { partitionBy: ['bucket', 'event_date'] });
-      const expected = await session.json(`SELECT bucket, event_date::VARCHAR AS d, count(*)::INTEGER AS n, sum(id)::BIGINT AS s FROM (${bucketed(n)}) GROUP BY ALL ORDER BY ALL`);
-      expect(await read(dir, 'SELECT bucket, event_date::VARCHAR AS d, count(*)::INTEGER AS n, sum(id)::BIGINT AS s FROM v GROUP BY ALL ORDER BY ALL')).toEqual(expected);
-      expect(await read(dir, "SELECT count(*)::INTEGER AS n FROM v WHERE bucket = 1 AND event_date = DATE '2019-10-02'")).toEqual([{ n: Number((expected as { bucket: number | null; d: string; n: number }[]).find((r) => r.bucket === 1 && r.d === '2019-10-02')!.n) }]);
-      expect(await read(dir, 'SELECT count(*)::INTEGER AS n FROM v WHERE bucket IS NULL')).toEqual([{ n: 3 }]);
-    }
   });
 
   it('appends, overwrites the whole table, and keeps earlier versions readable', async () => {
