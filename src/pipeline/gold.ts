@@ -151,8 +151,9 @@ export async function buildGold(ctx: StepContext): Promise<GoldResult> {
     }
   } finally {
     bar.stop();
-    await activity.drop();
   }
+  // Only on success: after a failure the run ends and closes the session, temp relations with it.
+  await activity.drop();
   return { fromSeq, toSeq, touchedDays: days.list.length, tables: results };
 }
 
