@@ -7,7 +7,7 @@
  * busy while the other waits. The second part numbers its lines from 1; the reader adds the
  * first part's line count back (`NumberedPart.lineOffset`).
  */
-import { closeSync, createReadStream, existsSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
@@ -28,14 +28,22 @@ export interface CopyOutcome {
 
 /**
  * Writes lines in large blocks. A line number is kept as ASCII digits and incremented in place:
- * formatting eight million numbers would cost more than copying the lines.
+ * formatting eight million numbers would cost more than copying the lines. One buffer holds the
+ * input block, the output block and the digits, so each line moves with `copyWithin`, which
+ * stays in JavaScript: a `Buffer.copy` per line, a call into C++ each time, cost three times the
+ * whole pass's reads and writes.
  */
 export class NumberedCopy {
-  private static readonly BLOCK = 8 << 20;
-  private readonly out = Buffer.allocUnsafe(NumberedCopy.BLOCK);
-  private used = 0;
+  private static readonly IN = 4 << 20;
+  private static readonly OUT = 8 << 20;
+  private static readonly OUT_START = NumberedCopy.IN;
+  private static readonly OUT_END = NumberedCopy.IN + NumberedCopy.OUT;
   // The current line number, right-aligned in 20 digits, then a comma.
-  private readonly digits = Buffer.from('00000000000000000001,', 'latin1');
+  private static readonly DIGITS = NumberedCopy.OUT_END;
+  private readonly mem = Buffer.allocUnsafe(NumberedCopy.OUT_END + 21);
+  /** Where a caller reads the next block of input to, before `addInput` (see copyRange). */
+  readonly input = this.mem.subarray(0, NumberedCopy.IN);
+  private used = NumberedCopy.OUT_START;
   private firstDigit = 19;
   private atLineStart = true;
   private header: Buffer | undefined;
@@ -47,10 +55,10 @@ export class NumberedCopy {
    * when absent, the first line copied is the file's header and gets `_source_line,` in front.
    */
   constructor(readonly path: string, header?: string) {
+    this.mem.write('00000000000000000001,', NumberedCopy.DIGITS, 'latin1');
     this.fd = openSync(path, 'w');
     if (header !== undefined) {
-      const line = Buffer.from(`_source_line,${header}\n`, 'utf8');
-      this.put(line, 0, line.length);
+      this.put(Buffer.from(`_source_line,${header}\n`, 'utf8'));
     } else {
       this.header = Buffer.from('_source_line,', 'latin1');
     }
@@ -62,26 +70,16 @@ export class NumberedCopy {
    */
   add(chunk: Buffer): boolean {
     if (chunk.indexOf(QUOTE) >= 0) return false;
-    let start = 0;
-    while (start < chunk.length) {
-      if (this.atLineStart) {
-        if (this.header) {
-          this.put(this.header, 0, this.header.length);
-          this.header = undefined;
-        } else {
-          this.put(this.digits, this.firstDigit, this.digits.length);
-        }
-        this.atLineStart = false;
-      }
-      const nl = chunk.indexOf(NEWLINE, start);
-      if (nl < 0) {
-        this.put(chunk, start, chunk.length);
-        return true;
-      }
-      this.put(chunk, start, nl + 1);
-      start = nl + 1;
-      this.nextLine();
+    for (let at = 0; at < chunk.length; at += NumberedCopy.IN) {
+      this.copyBlock(chunk.copy(this.mem, 0, at, Math.min(at + NumberedCopy.IN, chunk.length)));
     }
+    return true;
+  }
+
+  /** `add` for the first `length` bytes of `input`, read there by the caller. */
+  addInput(length: number): boolean {
+    if (this.input.subarray(0, length).indexOf(QUOTE) >= 0) return false;
+    this.copyBlock(length);
     return true;
   }
 
@@ -95,12 +93,35 @@ export class NumberedCopy {
     rmSync(this.path, { force: true });
   }
 
+  private copyBlock(length: number): void {
+    // A view of the block alone: indexOf on the whole buffer would run on into the output.
+    const block = this.mem.subarray(0, length);
+    let start = 0;
+    while (start < length) {
+      if (this.atLineStart) {
+        if (this.header) {
+          this.put(this.header);
+          this.header = undefined;
+        } else {
+          this.move(NumberedCopy.DIGITS + this.firstDigit, NumberedCopy.DIGITS + 21);
+        }
+        this.atLineStart = false;
+      }
+      const nl = block.indexOf(NEWLINE, start);
+      const end = nl < 0 ? length : nl + 1;
+      this.move(start, end);
+      start = end;
+      if (nl >= 0) this.nextLine();
+    }
+  }
+
   /** The next line's number: after the file's header (line 1) comes line 2; a part's lines start at 1. */
   private nextLine(): void {
-    let i = 19;
-    while (this.digits[i] === 0x39) this.digits[i--] = 0x30;
-    this.digits[i] = this.digits[i]! + 1;
-    if (i < this.firstDigit) this.firstDigit = i;
+    const mem = this.mem;
+    let i = NumberedCopy.DIGITS + 19;
+    while (mem[i] === 0x39) mem[i--] = 0x30;
+    mem[i] = mem[i]! + 1;
+    if (i - NumberedCopy.DIGITS < this.firstDigit) this.firstDigit = i - NumberedCopy.DIGITS;
     this.atLineStart = true;
   }
 
@@ -110,22 +131,29 @@ export class NumberedCopy {
     closeSync(this.fd);
   }
 
-  private put(from: Buffer, start: number, end: number): void {
-    const length = end - start;
-    if (this.used + length > this.out.length) {
+  /** Appends bytes [start, end) of the buffer itself (never longer than the output block). */
+  private move(start: number, end: number): void {
+    if (this.used + (end - start) > NumberedCopy.OUT_END) this.flush();
+    this.mem.copyWithin(this.used, start, end);
+    this.used += end - start;
+  }
+
+  /** Appends bytes from elsewhere (a header line). */
+  private put(from: Buffer): void {
+    if (this.used + from.length > NumberedCopy.OUT_END) {
       this.flush();
-      if (length > this.out.length) {
-        this.write(from, start, end);
+      if (from.length > NumberedCopy.OUT) {
+        this.write(from, 0, from.length);
         return;
       }
     }
-    from.copy(this.out, this.used, start, end);
-    this.used += length;
+    from.copy(this.mem, this.used);
+    this.used += from.length;
   }
 
   private flush(): void {
-    this.write(this.out, 0, this.used);
-    this.used = 0;
+    this.write(this.mem, NumberedCopy.OUT_START, this.used);
+    this.used = NumberedCopy.OUT_START;
   }
 
   private write(from: Buffer, start: number, end: number): void {
@@ -134,16 +162,22 @@ export class NumberedCopy {
   }
 }
 
-/** Copies bytes [start, end) of a file into a numbered copy; the copy is removed if a quote shows. */
-export async function copyRange(source: string, start: number, end: number, out: string, header?: string): Promise<CopyOutcome> {
+/**
+ * Copies bytes [start, end) of a file into a numbered copy; the copy is removed if a quote shows.
+ * Blocks are read into the copy's own input buffer: a stream would allocate a fresh buffer for each.
+ */
+export function copyRange(source: string, start: number, end: number, out: string, header?: string): CopyOutcome {
   const copy = new NumberedCopy(out, header);
+  let fd: number | undefined;
   try {
-    if (end > start) {
-      for await (const chunk of createReadStream(source, { start, end: end - 1, highWaterMark: 1 << 20 })) {
-        if (!copy.add(chunk as Buffer)) {
-          copy.abandon();
-          return { quoted: true };
-        }
+    fd = openSync(source, 'r');
+    for (let at = start; at < end; ) {
+      const n = readSync(fd, copy.input, 0, Math.min(copy.input.length, end - at), at);
+      if (n <= 0) throw new Error(`it ended at byte ${at}, before byte ${end}: it changed while being read`);
+      at += n;
+      if (!copy.addInput(n)) {
+        copy.abandon();
+        return { quoted: true };
       }
     }
     copy.finish();
@@ -151,6 +185,8 @@ export async function copyRange(source: string, start: number, end: number, out:
   } catch (error) {
     copy.abandon();
     throw error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
